@@ -1,11 +1,28 @@
-/* main.c — placeholder until the command line lands */
+/* main.c — the jumpgate program
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #include "config.h"
 
-#include <glib.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "gui/jg-application.h"
+#include "jg-cli.h"
 
 int
 main (int   argc,
       char *argv[])
 {
-  return 0;
+  g_autoptr(JgApplication) app = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  app = jg_application_new ();
+  jg_cli_install (G_APPLICATION (app));
+
+  return g_application_run (G_APPLICATION (app), argc, argv);
 }

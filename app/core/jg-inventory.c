@@ -68,10 +68,19 @@ on_host_changed (JgInventory *self)
 }
 
 static void
+on_host_notify (JgInventory *self,
+                GParamSpec  *pspec)
+{
+  /* "destination" follows hostname, port and user: already counted. */
+  if (g_strcmp0 (pspec->name, "destination") != 0)
+    on_host_changed (self);
+}
+
+static void
 watch_host (JgInventory *self,
             JgHost      *host)
 {
-  g_signal_connect_object (host, "notify", G_CALLBACK (on_host_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (host, "notify", G_CALLBACK (on_host_notify), self, G_CONNECT_SWAPPED);
   if (JG_IS_JUMP_HOST (host))
     g_signal_connect_object (host, "rules-changed", G_CALLBACK (on_host_changed), self,
                              G_CONNECT_SWAPPED);
