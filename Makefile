@@ -47,7 +47,7 @@ build: deps $(BUILD)/build.ninja
 	ninja -C $(BUILD)
 
 run: build
-	@tests/lab/jg-run-demo $(BUILD) $(LAB)
+	@tests/run-demo $(BUILD) $(LAB)
 
 # Runs every suite; with CI=true the sanitizer build too. Always ends with the
 # count of both, and fails when anything failed.
