@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "jg-cli.h"
+#include "jg-exec.h"
 #include "jg-inventory.h"
 #include "jg-store.h"
 
@@ -96,8 +97,14 @@ run_exec (const char  *destination,
       g_printerr ("jumpgate: %s\n", _("--exec needs a command: jumpgate --exec NAME -- COMMAND [ARG…]"));
       return 255;
     }
-  g_printerr ("jumpgate: %s\n", _("--exec is not available in this build"));
-  return 255;
+  {
+    g_autoptr(GError) error = NULL;
+    int status = jg_exec_run (inventory, destination, command, &error);
+
+    if (error != NULL)
+      g_printerr ("jumpgate: %s\n", error->message);
+    return status;
+  }
 }
 
 static int

@@ -9,8 +9,8 @@
  * context. The worker waits until exactly one of jg_prompt_accept(),
  * jg_prompt_respond() or jg_prompt_cancel() is called; they are
  * thread-safe and may be called later (asynchronously, from a dialog's
- * response), from any thread. A prompt that is finalized unanswered counts
- * as cancelled, so a UI that drops it does not hang the worker.
+ * response), from any thread. Closing the connection (or dropping the last
+ * connection that waits for that hop) cancels its pending prompts.
  */
 #pragma once
 
