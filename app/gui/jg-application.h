@@ -6,11 +6,31 @@
 
 #include <adwaita.h>
 
+#include "jg-inventory.h"
+#include "jg-store.h"
+
 G_BEGIN_DECLS
 
 #define JG_TYPE_APPLICATION (jg_application_get_type ())
 G_DECLARE_FINAL_TYPE (JgApplication, jg_application, JG, APPLICATION, AdwApplication)
 
-JgApplication *jg_application_new (void);
+JgApplication *jg_application_new                (void);
+JgInventory   *jg_application_get_inventory      (JgApplication *self);
+JgStore       *jg_application_get_store          (JgApplication *self);
+/* Why machines.json could not be read at startup, or NULL. */
+const GError  *jg_application_get_load_error     (JgApplication *self);
+/* Moves an unreadable machines.json aside and starts with an empty list. */
+gboolean       jg_application_move_store_aside   (JgApplication *self,
+                                                  char         **new_path,
+                                                  GError       **error);
+/* Writes the inventory now instead of after the pending delay. */
+gboolean       jg_application_save_now           (JgApplication *self,
+                                                  GError       **error);
+/* Sets the sidebar status of @host in every window from its open tabs. */
+void           jg_application_update_host_status (JgApplication *self,
+                                                  JgHost        *host);
+/* The app's settings, or NULL when the schema is not installed (a build
+ * run from its directory without GSETTINGS_SCHEMA_DIR). */
+GSettings     *jg_application_dup_settings       (void);
 
 G_END_DECLS

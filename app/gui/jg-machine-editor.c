@@ -1,0 +1,526 @@
+/* jg-machine-editor.c — edit a machine or jump host, or add a new one
+ *
+ * Nothing changes until Save; a field that is not valid is marked where it
+ * is, with the reason below the fields, and Save stays off.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "jg-machine-editor.h"
+
+struct _JgMachineEditor
+{
+  AdwWindow             parent_instance;
+
+  JgInventory          *inventory;
+  JgHost               *host;
+  GPtrArray            *jump_ids;   /* index in jump_row → id, [0] = NULL */
+  gboolean              is_new;
+  gboolean              valid;
+
+  AdwViewSwitcherTitle *switcher_title;
+  GtkWidget            *save_button;
+  AdwEntryRow          *name_row;
+  AdwComboRow          *kind_row;
+  AdwEntryRow          *host_row;
+  AdwEntryRow          *port_row;
+  AdwEntryRow          *user_row;
+  AdwComboRow          *jump_row;
+  GtkLabel             *error_label;
+  AdwComboRow          *auth_row;
+  AdwEntryRow          *key_file_row;
+  GtkWidget            *identities_only_row;
+  GtkSwitch            *identities_only_switch;
+  GtkWidget            *remember_row;
+  GtkSwitch            *remember_switch;
+  GtkSwitch            *forward_agent_switch;
+  GtkSpinButton        *keepalive_spin;
+  AdwEntryRow          *known_hosts_row;
+  AdwEntryRow          *term_row;
+  GtkWidget            *remove_group;
+};
+
+G_DEFINE_FINAL_TYPE (JgMachineEditor, jg_machine_editor, ADW_TYPE_WINDOW)
+
+enum {
+  REMOVE_REQUESTED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The auth combo lists the methods in JgAuthMethod order. */
+G_STATIC_ASSERT (JG_AUTH_AUTO == 0 && JG_AUTH_AGENT == 1 && JG_AUTH_KEY_FILE == 2
+                 && JG_AUTH_KEY == 3 && JG_AUTH_PASSWORD == 4);
+
+static char *
+row_text (AdwEntryRow *row)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+}
+
+static void
+mark (gpointer  row,
+      gboolean  bad)
+{
+  if (bad)
+    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
+}
+
+static gboolean
+valid_hostname (const char *s)
+{
+  if (s[0] == '\0' || s[0] == '-')
+    return FALSE;
+  for (const char *p = s; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._:%", *p) == NULL && !((guchar) *p >= 0x80))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+valid_user (const char *s)
+{
+  for (const char *p = s; *p; p++)
+    if (g_ascii_isspace (*p) || *p == '@' || *p == ':' || *p == '/' || g_ascii_iscntrl (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+parse_port (const char *s,
+            guint      *port)
+{
+  guint64 value;
+
+  if (s[0] == '\0')
+    {
+      *port = 0;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (s, 10, 1, 65535, &value, NULL))
+    return FALSE;
+  *port = (guint) value;
+  return TRUE;
+}
+
+static const char *
+selected_jump_id (JgMachineEditor *self)
+{
+  guint selected = adw_combo_row_get_selected (self->jump_row);
+
+  if (selected == GTK_INVALID_LIST_POSITION || selected >= self->jump_ids->len)
+    return NULL;
+  return g_ptr_array_index (self->jump_ids, selected);
+}
+
+static gboolean
+is_own_selected (JgMachineEditor *self)
+{
+  return JG_IS_MACHINE (self->host) && adw_combo_row_get_selected (self->kind_row) == 1;
+}
+
+static void
+validate (JgMachineEditor *self)
+{
+  g_autofree char *name = row_text (self->name_row);
+  g_autofree char *hostname = row_text (self->host_row);
+  g_autofree char *port_text = row_text (self->port_row);
+  g_autofree char *user = row_text (self->user_row);
+  g_autofree char *key_file = row_text (self->key_file_row);
+  g_autofree char *term = row_text (self->term_row);
+  const char *jump_id = selected_jump_id (self);
+  JgAuthMethod auth = adw_combo_row_get_selected (self->auth_row);
+  const char *problem = NULL;
+  g_autofree char *problem_owned = NULL;
+  JgHost *same_name;
+  guint port;
+
+  if (self->inventory == NULL)
+    return;   /* still being built */
+
+  mark (self->name_row, FALSE);
+  mark (self->host_row, FALSE);
+  mark (self->port_row, FALSE);
+  mark (self->user_row, FALSE);
+  mark (self->jump_row, FALSE);
+  mark (self->key_file_row, FALSE);
+  mark (self->term_row, FALSE);
+
+  same_name = jg_inventory_find_by_name (self->inventory, name);
+  if (name[0] == '\0')
+    {
+      mark (self->name_row, TRUE);
+      problem = _("Give it a name.");
+    }
+  else if (same_name != NULL && same_name != self->host)
+    {
+      mark (self->name_row, TRUE);
+      problem = problem_owned = g_strdup_printf (_("“%s” is already the name of another machine."), name);
+    }
+
+  if (!valid_hostname (hostname))
+    {
+      mark (self->host_row, TRUE);
+      if (problem == NULL)
+        problem = hostname[0] == '\0' ? _("Enter the host name or IP address.")
+                                      : _("The host name can only have letters, digits, “.”, “-” and “:”.");
+    }
+  if (!parse_port (port_text, &port))
+    {
+      mark (self->port_row, TRUE);
+      if (problem == NULL)
+        problem = _("The port is a number from 1 to 65535.");
+    }
+  if (!valid_user (user))
+    {
+      mark (self->user_row, TRUE);
+      if (problem == NULL)
+        problem = _("The user name cannot contain spaces, “@” or “:”.");
+    }
+  if (jump_id != NULL)
+    {
+      JgHost *jump = jg_inventory_find_by_id (self->inventory, jump_id);
+      g_autoptr(GPtrArray) chain = jump ? jg_inventory_get_chain (self->inventory, jump, NULL) : NULL;
+
+      if (jump == self->host || (chain != NULL && g_ptr_array_find (chain, self->host, NULL)))
+        {
+          mark (self->jump_row, TRUE);
+          if (problem == NULL)
+            problem = _("This jump host goes through this machine itself: choose another one.");
+        }
+    }
+  if (auth == JG_AUTH_KEY_FILE && key_file[0] == '\0')
+    {
+      mark (self->key_file_row, TRUE);
+      if (problem == NULL)
+        problem = _("Choose the key file, or another authentication method.");
+    }
+  for (const char *p = term; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("-._+", *p) == NULL)
+      {
+        mark (self->term_row, TRUE);
+        if (problem == NULL)
+          problem = _("The terminal type can only have letters, digits, “-”, “.”, “_” and “+”.");
+        break;
+      }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->key_file_row), auth == JG_AUTH_KEY_FILE);
+  gtk_widget_set_visible (self->identities_only_row, auth == JG_AUTH_KEY_FILE);
+  gtk_widget_set_visible (self->remember_row, auth == JG_AUTH_PASSWORD || auth == JG_AUTH_AUTO);
+  /* Your own machine is reached directly, a virtual machine through a jump host. */
+  gtk_widget_set_visible (GTK_WIDGET (self->jump_row), !is_own_selected (self) || jump_id != NULL);
+
+  gtk_label_set_label (self->error_label, problem);
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), problem != NULL);
+  self->valid = problem == NULL;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", self->valid);
+}
+
+gboolean
+jg_machine_editor_is_valid (JgMachineEditor *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), FALSE);
+  return self->valid;
+}
+
+static void
+set_text_or_null (JgHost     *host,
+                  void      (*setter) (JgHost *, const char *),
+                  const char *text)
+{
+  setter (host, text[0] != '\0' ? text : NULL);
+}
+
+gboolean
+jg_machine_editor_save (JgMachineEditor *self)
+{
+  g_autofree char *name = row_text (self->name_row);
+  g_autofree char *hostname = row_text (self->host_row);
+  g_autofree char *port_text = row_text (self->port_row);
+  g_autofree char *user = row_text (self->user_row);
+  g_autofree char *key_file = row_text (self->key_file_row);
+  g_autofree char *known_hosts = row_text (self->known_hosts_row);
+  g_autofree char *term = row_text (self->term_row);
+  JsonObject *extra;
+  guint port = 0;
+
+  g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), FALSE);
+
+  validate (self);
+  if (!self->valid)
+    return FALSE;
+
+  parse_port (port_text, &port);
+  g_object_freeze_notify (G_OBJECT (self->host));
+  jg_host_set_name (self->host, name);
+  jg_host_set_hostname (self->host, hostname);
+  jg_host_set_port (self->host, port);
+  set_text_or_null (self->host, jg_host_set_user, user);
+  jg_host_set_jump_id (self->host, selected_jump_id (self));
+  if (JG_IS_MACHINE (self->host))
+    jg_machine_set_kind (JG_MACHINE (self->host),
+                         is_own_selected (self) ? JG_MACHINE_KIND_OWN : JG_MACHINE_KIND_VIRTUAL);
+  jg_host_set_auth (self->host, adw_combo_row_get_selected (self->auth_row));
+  set_text_or_null (self->host, jg_host_set_identity_file, key_file);
+  jg_host_set_identities_only (self->host, gtk_switch_get_active (self->identities_only_switch));
+  jg_host_set_remember_password (self->host, gtk_switch_get_active (self->remember_switch));
+  jg_host_set_forward_agent (self->host, gtk_switch_get_active (self->forward_agent_switch));
+  jg_host_set_keepalive_interval (self->host, gtk_spin_button_get_value_as_int (self->keepalive_spin));
+  set_text_or_null (self->host, jg_host_set_known_hosts_file, known_hosts);
+
+  extra = jg_host_get_extra (self->host);
+  if (term[0] != '\0' || (extra != NULL && json_object_has_member (extra, "term")))
+    {
+      g_autoptr(JsonObject) copy = json_object_new ();
+
+      if (extra != NULL)
+        {
+          JsonObjectIter iter;
+          const char *member;
+          JsonNode *node;
+
+          json_object_iter_init (&iter, extra);
+          while (json_object_iter_next (&iter, &member, &node))
+            if (!g_str_equal (member, "term"))
+              json_object_set_member (copy, member, json_node_copy (node));
+        }
+      if (term[0] != '\0')
+        json_object_set_string_member (copy, "term", term);
+      jg_host_set_extra (self->host, json_object_get_size (copy) > 0 ? copy : NULL);
+    }
+  g_object_thaw_notify (G_OBJECT (self->host));
+
+  if (self->is_new && jg_inventory_find_by_id (self->inventory, jg_host_get_id (self->host)) == NULL)
+    jg_inventory_add (self->inventory, self->host);
+  self->is_new = FALSE;
+  return TRUE;
+}
+
+static void
+on_entry_activated (JgMachineEditor *self)
+{
+  if (self->valid)
+    gtk_widget_activate_action (GTK_WIDGET (self), "editor.save", NULL);
+}
+
+static void
+on_key_chosen (GtkNativeDialog *dialog,
+               int              response,
+               JgMachineEditor *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        gtk_editable_set_text (GTK_EDITABLE (self->key_file_row), path);
+    }
+  gtk_native_dialog_destroy (dialog);
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static void
+editor_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  JgMachineEditor *self = JG_MACHINE_EDITOR (widget);
+
+  if (g_str_equal (action_name, "editor.save"))
+    {
+      if (jg_machine_editor_save (self))
+        gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (action_name, "editor.remove"))
+    {
+      g_autoptr(JgHost) host = g_object_ref (self->host);
+
+      gtk_window_close (GTK_WINDOW (self));
+      g_signal_emit (self, signals[REMOVE_REQUESTED], 0, host);
+    }
+  else if (g_str_equal (action_name, "editor.choose-key"))
+    {
+      GtkFileChooserNative *chooser;
+      g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+      g_autoptr(GFile) folder = g_file_new_for_path (ssh_dir);
+
+      chooser = gtk_file_chooser_native_new (_("Choose Key File"), GTK_WINDOW (self),
+                                             GTK_FILE_CHOOSER_ACTION_OPEN, _("_Choose"), _("_Cancel"));
+      gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+      if (g_file_query_exists (folder, NULL))
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+      g_signal_connect (chooser, "response", G_CALLBACK (on_key_chosen), g_object_ref (self));
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+    }
+}
+
+static void
+load (JgMachineEditor *self)
+{
+  JgHost *host = self->host;
+  g_autoptr(GtkStringList) jumps = gtk_string_list_new (NULL);
+  g_autofree char *port = NULL;
+  JsonObject *extra = jg_host_get_extra (host);
+  guint n, selected = 0;
+  const char *title;
+  g_autofree char *title_owned = NULL;
+
+  if (!self->is_new)
+    title = title_owned = g_strdup_printf (_("Edit %s"), jg_host_get_name (host));
+  else if (JG_IS_JUMP_HOST (host))
+    title = _("New Jump Host");
+  else if (jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN)
+    title = _("New Machine of Your Own");
+  else
+    title = _("New Virtual Machine");
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  adw_view_switcher_title_set_title (self->switcher_title, title);
+  if (self->is_new)
+    gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Add"));
+  gtk_widget_set_visible (self->remove_group, !self->is_new);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->name_row), jg_host_get_name (host) ?: "");
+  gtk_editable_set_text (GTK_EDITABLE (self->host_row), jg_host_get_hostname (host) ?: "");
+  if (jg_host_get_port (host) != 0)
+    port = g_strdup_printf ("%u", jg_host_get_port (host));
+  gtk_editable_set_text (GTK_EDITABLE (self->port_row), port ?: "");
+  gtk_editable_set_text (GTK_EDITABLE (self->user_row), jg_host_get_user (host) ?: "");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_row), JG_IS_MACHINE (host));
+  if (JG_IS_MACHINE (host))
+    adw_combo_row_set_selected (self->kind_row,
+                                jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN);
+
+  gtk_string_list_append (jumps, _("None — connect directly"));
+  g_ptr_array_add (self->jump_ids, NULL);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->inventory));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JgHost) item = g_list_model_get_item (G_LIST_MODEL (self->inventory), i);
+
+      if (!JG_IS_JUMP_HOST (item) || item == host)
+        continue;
+      if (g_strcmp0 (jg_host_get_id (item), jg_host_get_jump_id (host)) == 0)
+        selected = self->jump_ids->len;
+      gtk_string_list_append (jumps, jg_host_get_name (item));
+      g_ptr_array_add (self->jump_ids, g_strdup (jg_host_get_id (item)));
+    }
+  if (jg_host_get_jump_id (host) != NULL && selected == 0)
+    {
+      /* Keep a jump host that is not saved (any more) visible, not silently dropped. */
+      g_autofree char *missing = g_strdup_printf (_("Missing jump host (%s)"), jg_host_get_jump_id (host));
+
+      gtk_string_list_append (jumps, missing);
+      selected = self->jump_ids->len;
+      g_ptr_array_add (self->jump_ids, g_strdup (jg_host_get_jump_id (host)));
+    }
+  adw_combo_row_set_model (self->jump_row, G_LIST_MODEL (jumps));
+  adw_combo_row_set_selected (self->jump_row, selected);
+
+  adw_combo_row_set_selected (self->auth_row, jg_host_get_auth (host));
+  gtk_editable_set_text (GTK_EDITABLE (self->key_file_row), jg_host_get_identity_file (host) ?: "");
+  gtk_switch_set_active (self->identities_only_switch, jg_host_get_identities_only (host));
+  gtk_switch_set_active (self->remember_switch, jg_host_get_remember_password (host));
+  gtk_switch_set_active (self->forward_agent_switch, jg_host_get_forward_agent (host));
+  gtk_spin_button_set_value (self->keepalive_spin, jg_host_get_keepalive_interval (host));
+  gtk_editable_set_text (GTK_EDITABLE (self->known_hosts_row), jg_host_get_known_hosts_file (host) ?: "");
+  if (extra != NULL && json_object_has_member (extra, "term"))
+    gtk_editable_set_text (GTK_EDITABLE (self->term_row),
+                           json_object_get_string_member_with_default (extra, "term", ""));
+
+  validate (self);
+}
+
+static void
+jg_machine_editor_dispose (GObject *object)
+{
+  JgMachineEditor *self = JG_MACHINE_EDITOR (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_MACHINE_EDITOR);
+  g_clear_object (&self->host);
+  g_clear_object (&self->inventory);
+  g_clear_pointer (&self->jump_ids, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (jg_machine_editor_parent_class)->dispose (object);
+}
+
+static void
+jg_machine_editor_class_init (JgMachineEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jg_machine_editor_dispose;
+
+  signals[REMOVE_REQUESTED] =
+    g_signal_new ("remove-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, JG_TYPE_HOST);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/jumpgate/Jumpgate/jg-machine-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, switcher_title);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, kind_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, host_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, port_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, user_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, jump_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, error_label);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, auth_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, key_file_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, identities_only_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, identities_only_switch);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, remember_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, remember_switch);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, forward_agent_switch);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, keepalive_spin);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, known_hosts_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, term_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, remove_group);
+  gtk_widget_class_bind_template_callback (widget_class, validate);
+  gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
+
+  gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "editor.remove", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "editor.choose-key", NULL, editor_action);
+}
+
+static void
+jg_machine_editor_init (JgMachineEditor *self)
+{
+  self->jump_ids = g_ptr_array_new_with_free_func (g_free);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+JgMachineEditor *
+jg_machine_editor_new (JgInventory *inventory,
+                       JgHost      *host)
+{
+  JgMachineEditor *self;
+
+  g_return_val_if_fail (JG_IS_INVENTORY (inventory), NULL);
+  g_return_val_if_fail (JG_IS_HOST (host), NULL);
+
+  self = g_object_new (JG_TYPE_MACHINE_EDITOR, NULL);
+  self->inventory = g_object_ref (inventory);
+  self->host = g_object_ref (host);
+  self->is_new = jg_inventory_find_by_id (inventory, jg_host_get_id (host)) == NULL;
+  load (self);
+  return self;
+}
+
+JgHost *
+jg_machine_editor_get_host (JgMachineEditor *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), NULL);
+  return self->host;
+}

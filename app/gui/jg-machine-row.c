@@ -1,0 +1,355 @@
+/* jg-machine-row.c — a sidebar row: a section title or a machine
+ *
+ * The row's context menu acts on its own machine through the machine.*
+ * actions, which hand the host id on to the window's win.* actions.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "jg-machine-row.h"
+
+struct _JgMachineRow
+{
+  GtkWidget      parent_instance;
+
+  JgSidebarNode *node;
+  GtkWidget     *popover;
+
+  GtkImage      *icon;
+  GtkLabel      *title;
+  GtkLabel      *subtitle;
+  GtkImage      *status;
+  GMenuModel    *context_menu;
+};
+
+G_DEFINE_FINAL_TYPE (JgMachineRow, jg_machine_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_NODE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_labels (JgMachineRow *self)
+{
+  JgHost *host = self->node ? jg_sidebar_node_get_host (self->node) : NULL;
+  g_autofree char *subtitle = NULL;
+
+  if (self->node == NULL)
+    return;
+
+  gtk_label_set_label (self->title, jg_sidebar_node_get_title (self->node));
+  if (host != NULL)
+    {
+      g_autofree char *user = jg_host_dup_effective_user (host);
+      const char *hostname = jg_host_get_hostname (host);
+      guint port = jg_host_get_effective_port (host);
+
+      if (hostname == NULL || hostname[0] == '\0')
+        subtitle = g_strdup (_("No address"));
+      else if (port != JG_DEFAULT_SSH_PORT)
+        subtitle = g_strdup_printf (strchr (hostname, ':') ? "%s@[%s]:%u" : "%s@%s:%u",
+                                    user, hostname, port);
+      else
+        subtitle = g_strdup_printf ("%s@%s", user, hostname);
+    }
+  gtk_label_set_label (self->subtitle, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle), subtitle != NULL);
+}
+
+static void
+update_status (JgMachineRow *self)
+{
+  JgHostStatus status = self->node ? jg_sidebar_node_get_status (self->node) : JG_HOST_STATUS_NONE;
+  GtkWidget *image = GTK_WIDGET (self->status);
+
+  gtk_widget_remove_css_class (image, "success");
+  gtk_widget_remove_css_class (image, "error");
+  gtk_widget_remove_css_class (image, "dim-label");
+  switch (status)
+    {
+    case JG_HOST_STATUS_CONNECTING:
+      gtk_image_set_from_icon_name (self->status, "content-loading-symbolic");
+      gtk_widget_add_css_class (image, "dim-label");
+      gtk_widget_set_tooltip_text (image, _("Connecting"));
+      break;
+    case JG_HOST_STATUS_CONNECTED:
+      gtk_image_set_from_icon_name (self->status, "media-record-symbolic");
+      gtk_widget_add_css_class (image, "success");
+      gtk_widget_set_tooltip_text (image, _("Connected"));
+      break;
+    case JG_HOST_STATUS_FAILED:
+      gtk_image_set_from_icon_name (self->status, "dialog-error-symbolic");
+      gtk_widget_add_css_class (image, "error");
+      gtk_widget_set_tooltip_text (image, _("Connection failed"));
+      break;
+    case JG_HOST_STATUS_NONE:
+    default:
+      break;
+    }
+  gtk_widget_set_visible (image, status != JG_HOST_STATUS_NONE);
+}
+
+static void
+update_kind (JgMachineRow *self)
+{
+  JgHost *host = self->node ? jg_sidebar_node_get_host (self->node) : NULL;
+  gboolean section = self->node != NULL && host == NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), !section);
+  if (section)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->title), "caption-heading");
+      gtk_widget_add_css_class (GTK_WIDGET (self->title), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self), "jg-section");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->title), "caption-heading");
+      gtk_widget_remove_css_class (GTK_WIDGET (self->title), "dim-label");
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "jg-section");
+    }
+  if (JG_IS_JUMP_HOST (host))
+    gtk_image_set_from_icon_name (self->icon, "network-server-symbolic");
+  else if (JG_IS_MACHINE (host) && jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN)
+    gtk_image_set_from_icon_name (self->icon, "computer-symbolic");
+  else
+    gtk_image_set_from_icon_name (self->icon, "network-workgroup-symbolic");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.connect", host != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.connect-new-window", host != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.edit", host != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.duplicate", host != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.copy-command", host != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "machine.remove", host != NULL);
+}
+
+static void
+disconnect_node (JgMachineRow *self)
+{
+  JgHost *host;
+
+  if (self->node == NULL)
+    return;
+  host = jg_sidebar_node_get_host (self->node);
+  if (host != NULL)
+    g_signal_handlers_disconnect_by_data (host, self);
+  g_signal_handlers_disconnect_by_data (self->node, self);
+  g_clear_object (&self->node);
+}
+
+void
+jg_machine_row_set_node (JgMachineRow  *self,
+                         JgSidebarNode *node)
+{
+  JgHost *host;
+
+  g_return_if_fail (JG_IS_MACHINE_ROW (self));
+  g_return_if_fail (node == NULL || JG_IS_SIDEBAR_NODE (node));
+
+  if (self->node == node)
+    return;
+
+  disconnect_node (self);
+  if (node != NULL)
+    {
+      self->node = g_object_ref (node);
+      host = jg_sidebar_node_get_host (node);
+      if (host != NULL)
+        {
+          g_signal_connect_swapped (host, "notify::name", G_CALLBACK (update_labels), self);
+          g_signal_connect_swapped (host, "notify::destination", G_CALLBACK (update_labels), self);
+          g_signal_connect_swapped (host, "notify::kind", G_CALLBACK (update_kind), self);
+        }
+      g_signal_connect_swapped (node, "notify::status", G_CALLBACK (update_status), self);
+    }
+  update_kind (self);
+  update_labels (self);
+  update_status (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NODE]);
+}
+
+JgSidebarNode *
+jg_machine_row_get_node (JgMachineRow *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_ROW (self), NULL);
+  return self->node;
+}
+
+GMenuModel *
+jg_machine_row_get_menu_model (JgMachineRow *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_ROW (self), NULL);
+  return self->context_menu;
+}
+
+void
+jg_machine_row_popup_menu (JgMachineRow *self,
+                           double        x,
+                           double        y)
+{
+  GdkRectangle rect;
+
+  g_return_if_fail (JG_IS_MACHINE_ROW (self));
+
+  if (self->node == NULL || jg_sidebar_node_get_host (self->node) == NULL)
+    return;
+
+  if (self->popover == NULL)
+    {
+      self->popover = gtk_popover_menu_new_from_model (self->context_menu);
+      gtk_widget_set_parent (self->popover, GTK_WIDGET (self));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->popover), FALSE);
+      gtk_widget_set_halign (self->popover, GTK_ALIGN_START);
+    }
+  if (x < 0)
+    {
+      x = 12;
+      y = gtk_widget_get_height (GTK_WIDGET (self));
+    }
+  rect = (GdkRectangle) { (int) x, (int) y, 1, 1 };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->popover), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->popover));
+}
+
+static void
+on_secondary_pressed (GtkGestureClick *gesture,
+                      int              n_press,
+                      double           x,
+                      double           y,
+                      JgMachineRow    *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  jg_machine_row_popup_menu (self, x, y);
+}
+
+static void
+on_long_pressed (GtkGestureLongPress *gesture,
+                 double               x,
+                 double               y,
+                 JgMachineRow        *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  jg_machine_row_popup_menu (self, x, y);
+}
+
+/* machine.* → win.*(host id) */
+static void
+machine_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JgMachineRow *self = JG_MACHINE_ROW (widget);
+  JgHost *host = self->node ? jg_sidebar_node_get_host (self->node) : NULL;
+  g_autofree char *win_action = NULL;
+
+  if (host == NULL)
+    return;
+  g_assert (g_str_has_prefix (action_name, "machine."));
+  win_action = g_strconcat ("win.", action_name + strlen ("machine."), NULL);
+  if (self->popover != NULL)
+    gtk_popover_popdown (GTK_POPOVER (self->popover));
+  gtk_widget_activate_action (widget, win_action, "s", jg_host_get_id (host));
+}
+
+static void
+jg_machine_row_dispose (GObject *object)
+{
+  JgMachineRow *self = JG_MACHINE_ROW (object);
+
+  disconnect_node (self);
+  g_clear_pointer (&self->popover, gtk_widget_unparent);
+  gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_MACHINE_ROW);
+
+  G_OBJECT_CLASS (jg_machine_row_parent_class)->dispose (object);
+}
+
+static void
+jg_machine_row_get_property (GObject    *object,
+                             guint       prop_id,
+                             GValue     *value,
+                             GParamSpec *pspec)
+{
+  JgMachineRow *self = JG_MACHINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      g_value_set_object (value, self->node);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jg_machine_row_set_property (GObject      *object,
+                             guint         prop_id,
+                             const GValue *value,
+                             GParamSpec   *pspec)
+{
+  JgMachineRow *self = JG_MACHINE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_NODE:
+      jg_machine_row_set_node (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+jg_machine_row_class_init (JgMachineRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = jg_machine_row_dispose;
+  object_class->get_property = jg_machine_row_get_property;
+  object_class->set_property = jg_machine_row_set_property;
+
+  properties[PROP_NODE] =
+    g_param_spec_object ("node", NULL, NULL, JG_TYPE_SIDEBAR_NODE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/jumpgate/Jumpgate/jg-machine-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, JgMachineRow, icon);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineRow, title);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineRow, subtitle);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineRow, status);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineRow, context_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_secondary_pressed);
+  gtk_widget_class_bind_template_callback (widget_class, on_long_pressed);
+
+  gtk_widget_class_install_action (widget_class, "machine.connect", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.connect-new-window", NULL,
+                                   machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.edit", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.duplicate", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.copy-command", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.remove", NULL, machine_action);
+
+  gtk_widget_class_set_css_name (widget_class, "jg-machine-row");
+}
+
+static void
+jg_machine_row_init (JgMachineRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+jg_machine_row_new (void)
+{
+  return g_object_new (JG_TYPE_MACHINE_ROW, NULL);
+}

@@ -1,0 +1,48 @@
+/* jg-terminal-page.h — a tab: one connection to a machine and its terminal
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "jg-connection.h"
+#include "jg-inventory.h"
+#include "jg-terminal.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  JG_TERMINAL_PAGE_IDLE = 0,
+  JG_TERMINAL_PAGE_CONNECTING,
+  JG_TERMINAL_PAGE_CONNECTED,
+  JG_TERMINAL_PAGE_DISCONNECTED,  /* the shell ended or the connection was lost */
+  JG_TERMINAL_PAGE_FAILED,        /* never got a shell */
+} JgTerminalPageState;
+
+#define JG_TYPE_TERMINAL_PAGE (jg_terminal_page_get_type ())
+G_DECLARE_FINAL_TYPE (JgTerminalPage, jg_terminal_page, JG, TERMINAL_PAGE, GtkWidget)
+
+JgTerminalPage      *jg_terminal_page_new           (JgInventory    *inventory,
+                                                     JgHost         *host);
+JgHost              *jg_terminal_page_get_host      (JgTerminalPage *self);
+JgTerminal          *jg_terminal_page_get_terminal  (JgTerminalPage *self);
+JgConnection        *jg_terminal_page_get_connection (JgTerminalPage *self);
+const char          *jg_terminal_page_get_title     (JgTerminalPage *self);
+JgTerminalPageState  jg_terminal_page_get_state     (JgTerminalPage *self);
+/* The reason shown for DISCONNECTED and FAILED, or NULL. */
+const GError        *jg_terminal_page_get_error     (JgTerminalPage *self);
+char                *jg_terminal_page_dup_log       (JgTerminalPage *self);
+gboolean             jg_terminal_page_get_show_log  (JgTerminalPage *self);
+void                 jg_terminal_page_set_show_log  (JgTerminalPage *self,
+                                                     gboolean        show_log);
+void                 jg_terminal_page_connect       (JgTerminalPage *self);
+void                 jg_terminal_page_close         (JgTerminalPage *self);
+
+/* Signals:
+ * ::prompt (JgTerminalPage *, JgPrompt *)  the connection asks a question;
+ *     the window answers it (one dialog at a time).
+ * ::edit-host (JgTerminalPage *, JgHost *)  "Edit Machine…" was pressed. */
+
+G_END_DECLS

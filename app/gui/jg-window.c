@@ -1,0 +1,1373 @@
+/* jg-window.c — the main window: the machine sidebar and the terminal tabs
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "jg-machine-editor.h"
+#include "jg-machine-row.h"
+#include "jg-window.h"
+
+#if __has_include("jg-import.h")
+# include "jg-import.h"
+# define HAVE_JG_IMPORT 1
+#else
+# define HAVE_JG_IMPORT 0
+#endif
+
+typedef struct
+{
+  JgPrompt       *prompt;
+  JgTerminalPage *page;
+} PendingPrompt;
+
+struct _JgWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  JgInventory          *inventory;
+  JgSidebarModel       *sidebar_model;
+  GtkTreeListModel     *tree;
+  GtkSingleSelection   *selection;
+  GSettings            *settings;
+  GQueue                prompts;          /* PendingPrompt* */
+  PendingPrompt        *current_prompt;
+  AdwMessageDialog     *prompt_dialog;
+  GPtrArray            *prompt_entries;   /* GtkEditable* of the current dialog */
+  AdwTabPage           *menu_page;
+  GBinding             *log_binding;
+
+  AdwToastOverlay      *toast_overlay;
+  GtkPaned             *paned;
+  GtkWidget            *sidebar;
+  GtkSearchBar         *search_bar;
+  GtkSearchEntry       *search_entry;
+  GtkStack             *sidebar_stack;
+  GtkListView          *list_view;
+  GtkToggleButton      *sidebar_button;
+  GtkToggleButton      *log_button;
+  AdwWindowTitle       *content_title;
+  AdwTabBar            *tab_bar;
+  GtkStack             *content_stack;
+  AdwStatusPage        *load_error_page;
+  GtkWidget            *import_button;
+  AdwTabView           *tab_view;
+};
+
+G_DEFINE_FINAL_TYPE (JgWindow, jg_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void show_next_prompt (JgWindow *self);
+
+static void
+pending_prompt_free (PendingPrompt *pending)
+{
+  g_clear_object (&pending->prompt);
+  g_clear_object (&pending->page);
+  g_free (pending);
+}
+
+/* ---- sidebar ---------------------------------------------------------- */
+
+static void
+factory_setup (GtkSignalListItemFactory *factory,
+               GtkListItem              *item,
+               gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), jg_machine_row_new ());
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+factory_bind (GtkSignalListItemFactory *factory,
+              GtkListItem              *item,
+              gpointer                  user_data)
+{
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  JgSidebarNode *node = gtk_tree_list_row_get_item (row);
+  gboolean is_host = jg_sidebar_node_get_kind (node) == JG_SIDEBAR_NODE_HOST;
+
+  gtk_tree_expander_set_list_row (expander, row);
+  jg_machine_row_set_node (JG_MACHINE_ROW (gtk_tree_expander_get_child (expander)), node);
+  /* Section titles are headings, not places to go. */
+  gtk_list_item_set_selectable (item, is_host);
+  gtk_list_item_set_activatable (item, TRUE);
+  g_object_unref (node);
+}
+
+static void
+factory_unbind (GtkSignalListItemFactory *factory,
+                GtkListItem              *item,
+                gpointer                  user_data)
+{
+  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+
+  gtk_tree_expander_set_list_row (expander, NULL);
+  jg_machine_row_set_node (JG_MACHINE_ROW (gtk_tree_expander_get_child (expander)), NULL);
+}
+
+static void
+update_sidebar (JgWindow *self)
+{
+  const char *page;
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->inventory)) == 0)
+    page = "empty";
+  else if (!jg_sidebar_model_get_has_matches (self->sidebar_model))
+    page = "no-results";
+  else
+    page = "list";
+  gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+}
+
+void
+jg_window_update_content (JgWindow *self)
+{
+  JgApplication *app = JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  const GError *load_error = app ? jg_application_get_load_error (app) : NULL;
+  const char *page;
+
+  g_return_if_fail (JG_IS_WINDOW (self));
+
+  if (adw_tab_view_get_n_pages (self->tab_view) > 0)
+    page = "tabs";
+  else if (load_error != NULL)
+    {
+      g_autofree char *text = NULL;
+
+      text = g_strdup_printf (_("%s\n\nJumpgate will not change %s until it is fixed or moved aside."),
+                              load_error->message,
+                              jg_store_get_path (jg_application_get_store (app)));
+      adw_status_page_set_description (self->load_error_page, text);
+      page = "load-error";
+    }
+  else if (g_list_model_get_n_items (G_LIST_MODEL (self->inventory)) == 0)
+    {
+      g_autofree char *config = g_build_filename (g_get_home_dir (), ".ssh", "config", NULL);
+
+      gtk_widget_set_visible (self->import_button, HAVE_JG_IMPORT && g_file_test (config, G_FILE_TEST_IS_REGULAR));
+      page = "first-run";
+    }
+  else
+    page = "welcome";
+  gtk_stack_set_visible_child_name (self->content_stack, page);
+  update_sidebar (self);
+}
+
+static JgSidebarNode *
+node_at (JgWindow *self,
+         guint     position)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+
+  return row ? gtk_tree_list_row_get_item (row) : NULL;
+}
+
+static void
+on_list_activate (JgWindow *self,
+                  guint     position)
+{
+  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
+  g_autoptr(JgSidebarNode) node = row ? gtk_tree_list_row_get_item (row) : NULL;
+
+  if (node == NULL)
+    return;
+  if (jg_sidebar_node_get_host (node) != NULL)
+    jg_window_connect (self, jg_sidebar_node_get_host (node));
+  else
+    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+}
+
+static void
+on_search_changed (JgWindow *self)
+{
+  guint n;
+
+  jg_sidebar_model_set_filter_text (self->sidebar_model,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  update_sidebar (self);
+
+  /* Keep a match selected, so Enter connects to it. */
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JgSidebarNode) node = node_at (self, i);
+
+      if (jg_sidebar_node_get_host (node) != NULL)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          break;
+        }
+    }
+}
+
+static void
+on_search_activate (JgWindow *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (selected != GTK_INVALID_LIST_POSITION)
+    on_list_activate (self, selected);
+}
+
+static void
+on_search_stop (JgWindow *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+}
+
+static JgMachineRow *
+find_row (GtkWidget *widget)
+{
+  if (widget == NULL)
+    return NULL;
+  if (JG_IS_MACHINE_ROW (widget))
+    return JG_MACHINE_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      JgMachineRow *row = find_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* ---- tabs --------------------------------------------------------------- */
+
+static JgTerminalPage *
+page_of (AdwTabPage *tab)
+{
+  GtkWidget *child = tab ? adw_tab_page_get_child (tab) : NULL;
+
+  return JG_IS_TERMINAL_PAGE (child) ? JG_TERMINAL_PAGE (child) : NULL;
+}
+
+static void
+update_tab (JgWindow       *self,
+            JgTerminalPage *page)
+{
+  AdwTabPage *tab = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (page));
+  JgApplication *app = JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GIcon) icon = NULL;
+  const char *tooltip = NULL;
+  const GError *error = jg_terminal_page_get_error (page);
+
+  switch (jg_terminal_page_get_state (page))
+    {
+    case JG_TERMINAL_PAGE_DISCONNECTED:
+      icon = g_themed_icon_new ("network-offline-symbolic");
+      tooltip = error ? error->message : _("Disconnected");
+      break;
+    case JG_TERMINAL_PAGE_FAILED:
+      icon = g_themed_icon_new ("dialog-error-symbolic");
+      tooltip = error ? error->message : _("Could not connect");
+      break;
+    case JG_TERMINAL_PAGE_IDLE:
+    case JG_TERMINAL_PAGE_CONNECTING:
+    case JG_TERMINAL_PAGE_CONNECTED:
+    default:
+      break;
+    }
+  adw_tab_page_set_loading (tab, jg_terminal_page_get_state (page) == JG_TERMINAL_PAGE_CONNECTING);
+  adw_tab_page_set_indicator_icon (tab, icon);
+  adw_tab_page_set_indicator_tooltip (tab, tooltip ? tooltip : "");
+  if (app != NULL)
+    jg_application_update_host_status (app, jg_terminal_page_get_host (page));
+}
+
+static void
+on_page_state_changed (JgTerminalPage *page,
+                       GParamSpec     *pspec,
+                       JgWindow       *self)
+{
+  update_tab (self, page);
+}
+
+static void
+update_content_title (JgWindow *self)
+{
+  JgTerminalPage *page = page_of (adw_tab_view_get_selected_page (self->tab_view));
+  g_autofree char *subtitle = NULL;
+
+  if (page != NULL)
+    {
+      JgHost *host = jg_terminal_page_get_host (page);
+      g_autofree char *user = jg_host_dup_effective_user (host);
+
+      subtitle = g_strdup_printf ("%s@%s", user, jg_host_get_hostname (host) ?: "");
+      adw_window_title_set_title (self->content_title, jg_terminal_page_get_title (page));
+      gtk_window_set_title (GTK_WINDOW (self), jg_terminal_page_get_title (page));
+    }
+  else
+    {
+      adw_window_title_set_title (self->content_title, "");
+      gtk_window_set_title (GTK_WINDOW (self), "Jumpgate");
+    }
+  adw_window_title_set_subtitle (self->content_title, subtitle);
+}
+
+static void
+on_page_prompt (JgTerminalPage *page,
+                JgPrompt       *prompt,
+                JgWindow       *self)
+{
+  PendingPrompt *pending = g_new0 (PendingPrompt, 1);
+
+  pending->prompt = g_object_ref (prompt);
+  pending->page = g_object_ref (page);
+  g_queue_push_tail (&self->prompts, pending);
+  if (self->current_prompt == NULL)
+    show_next_prompt (self);
+}
+
+static void
+on_page_edit_host (JgTerminalPage *page,
+                   JgHost         *host,
+                   JgWindow       *self)
+{
+  jg_window_edit_host (self, host);
+}
+
+static void
+on_page_attached (JgWindow   *self,
+                  AdwTabPage *tab,
+                  int         position)
+{
+  JgTerminalPage *page = page_of (tab);
+
+  if (page == NULL)
+    return;
+  g_signal_connect_object (page, "notify::state", G_CALLBACK (on_page_state_changed), self, 0);
+  g_signal_connect_object (page, "notify::title", G_CALLBACK (update_content_title), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (page, "prompt", G_CALLBACK (on_page_prompt), self, 0);
+  g_signal_connect_object (page, "edit-host", G_CALLBACK (on_page_edit_host), self, 0);
+  update_tab (self, page);
+  jg_window_update_content (self);
+}
+
+static void
+drop_prompts_of (JgWindow       *self,
+                 JgTerminalPage *page)
+{
+  for (GList *l = self->prompts.head; l != NULL;)
+    {
+      GList *next = l->next;
+      PendingPrompt *pending = l->data;
+
+      if (pending->page == page)
+        {
+          jg_prompt_cancel (pending->prompt);
+          pending_prompt_free (pending);
+          g_queue_delete_link (&self->prompts, l);
+        }
+      l = next;
+    }
+  if (self->current_prompt != NULL && self->current_prompt->page == page
+      && self->prompt_dialog != NULL)
+    adw_message_dialog_response (self->prompt_dialog, "cancel");
+}
+
+static void
+on_page_detached (JgWindow   *self,
+                  AdwTabPage *tab,
+                  int         position)
+{
+  JgTerminalPage *page = page_of (tab);
+
+  if (page != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (page, self);
+      drop_prompts_of (self, page);
+    }
+  jg_window_update_content (self);
+}
+
+static void
+on_selected_page_changed (JgWindow *self)
+{
+  JgTerminalPage *page = page_of (adw_tab_view_get_selected_page (self->tab_view));
+
+  g_clear_pointer (&self->log_binding, g_binding_unbind);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->log_button), page != NULL);
+  if (page != NULL)
+    {
+      self->log_binding = g_object_bind_property (page, "show-log", self->log_button, "active",
+                                                  G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+      gtk_widget_grab_focus (GTK_WIDGET (page));
+    }
+  else
+    gtk_toggle_button_set_active (self->log_button, FALSE);
+  update_content_title (self);
+}
+
+static AdwTabView *
+on_create_window (JgWindow *self)
+{
+  JgApplication *app = JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  JgWindow *window = jg_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window->tab_view;
+}
+
+static gboolean
+on_close_page (JgWindow   *self,
+               AdwTabPage *tab)
+{
+  JgTerminalPage *page = page_of (tab);
+
+  if (page != NULL)
+    {
+      drop_prompts_of (self, page);
+      jg_terminal_page_close (page);
+    }
+  adw_tab_view_close_page_finish (self->tab_view, tab, TRUE);
+  return GDK_EVENT_STOP;
+}
+
+static void
+on_setup_menu (JgWindow   *self,
+               AdwTabPage *tab)
+{
+  self->menu_page = tab;
+}
+
+JgTerminalPage *
+jg_window_connect (JgWindow *self,
+                   JgHost   *host)
+{
+  JgTerminalPage *page;
+  AdwTabPage *tab;
+
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (JG_IS_HOST (host), NULL);
+
+  page = jg_terminal_page_new (self->inventory, host);
+  tab = adw_tab_view_append (self->tab_view, GTK_WIDGET (page));
+  g_object_bind_property (page, "title", tab, "title", G_BINDING_SYNC_CREATE);
+  adw_tab_view_set_selected_page (self->tab_view, tab);
+  jg_terminal_page_connect (page);
+  return page;
+}
+
+/* ---- prompts ------------------------------------------------------------ */
+
+static void
+on_prompt_response (AdwMessageDialog *dialog,
+                    const char       *response,
+                    JgWindow         *self)
+{
+  PendingPrompt *pending = self->current_prompt;
+
+  if (pending == NULL)
+    return;
+
+  if (g_str_equal (response, "accept"))
+    jg_prompt_accept (pending->prompt);
+  else if (g_str_equal (response, "respond"))
+    {
+      g_autoptr(GPtrArray) answers = g_ptr_array_new ();
+
+      for (guint i = 0; i < self->prompt_entries->len; i++)
+        g_ptr_array_add (answers,
+                         (gpointer) gtk_editable_get_text (g_ptr_array_index (self->prompt_entries, i)));
+      g_ptr_array_add (answers, NULL);
+      jg_prompt_respond (pending->prompt, (const char * const *) answers->pdata);
+    }
+  else
+    jg_prompt_cancel (pending->prompt);
+
+  /* Wipe what was typed. */
+  for (guint i = 0; i < self->prompt_entries->len; i++)
+    gtk_editable_set_text (g_ptr_array_index (self->prompt_entries, i), "");
+  g_ptr_array_set_size (self->prompt_entries, 0);
+
+  self->current_prompt = NULL;
+  self->prompt_dialog = NULL;
+  pending_prompt_free (pending);
+  show_next_prompt (self);
+}
+
+static AdwMessageDialog *
+build_host_key_dialog (JgWindow       *self,
+                       JgPrompt       *prompt,
+                       JgTerminalPage *page)
+{
+  AdwMessageDialog *dialog;
+  JgConnection *conn = jg_terminal_page_get_connection (page);
+  guint n_hops = conn ? jg_connection_get_n_hops (conn) : 1;
+  guint hop = jg_prompt_get_hop_index (prompt);
+  g_autofree char *where = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *name = g_markup_escape_text (jg_prompt_get_hop_name (prompt), -1);
+  g_autofree char *host = g_markup_escape_text (jg_prompt_get_host (prompt), -1);
+  g_autofree char *file = g_markup_escape_text (jg_prompt_get_known_hosts_file (prompt) ?: "~/.ssh/known_hosts", -1);
+  g_autofree char *key_type = g_markup_escape_text (jg_prompt_get_key_type (prompt) ?: "", -1);
+  g_autofree char *fingerprint = g_markup_escape_text (jg_prompt_get_fingerprint (prompt) ?: "", -1);
+
+  if (n_hops > 1 && hop > 0)
+    {
+      g_autofree char *via = g_markup_escape_text (jg_host_get_name (jg_connection_get_hop (conn, hop - 1)), -1);
+
+      where = g_strdup_printf (_("Hop %u of %u, reached through “%s”."), hop + 1, n_hops, via);
+    }
+  else if (n_hops > 1)
+    where = g_strdup_printf (_("Hop %u of %u: the first jump host."), hop + 1, n_hops);
+  else
+    where = g_strdup ("");
+
+  body = g_strdup_printf (_("Jumpgate has not connected to <b>%s</b> (%s, port %u) before, so it cannot tell whether this is really that machine. %s\n\n"
+                            "Key type: <tt>%s</tt>\nFingerprint: <tt>%s</tt>\n\n"
+                            "Accept only if this fingerprint is the one the machine’s administrator gave you. "
+                            "The key will be saved to %s."),
+                          name, host, jg_prompt_get_port (prompt), where, key_type, fingerprint, file);
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), _("Unknown Host Key"), NULL));
+  adw_message_dialog_set_body_use_markup (dialog, TRUE);
+  adw_message_dialog_set_body (dialog, body);
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "accept", _("_Accept and Connect"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "accept", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static AdwMessageDialog *
+build_question_dialog (JgWindow *self,
+                       JgPrompt *prompt)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *list;
+  guint n = jg_prompt_get_n_questions (prompt);
+  const char *body = NULL;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                       jg_prompt_get_message (prompt), NULL));
+  switch (jg_prompt_get_kind (prompt))
+    {
+    case JG_PROMPT_PASSPHRASE:
+      body = jg_prompt_get_key_file (prompt);
+      break;
+    case JG_PROMPT_KEYBOARD_INTERACTIVE:
+      body = jg_prompt_get_instruction (prompt);
+      break;
+    case JG_PROMPT_PASSWORD:
+    case JG_PROMPT_HOST_KEY:
+    default:
+      break;
+    }
+  if (body != NULL && body[0] != '\0')
+    adw_message_dialog_set_body (dialog, body);
+
+  list = gtk_list_box_new ();
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  for (guint i = 0; i < n; i++)
+    {
+      gboolean echo = FALSE;
+      const char *question = jg_prompt_get_question (prompt, i, &echo);
+      GtkWidget *row = echo ? adw_entry_row_new () : adw_password_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), question);
+      adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
+      gtk_list_box_append (GTK_LIST_BOX (list), row);
+      g_ptr_array_add (self->prompt_entries, row);
+    }
+  /* TODO(gui): a "Remember in keyring" check here once the core can store
+   * the answer (e.g. jg_prompt_set_remember()). */
+  if (n > 0)
+    adw_message_dialog_set_extra_child (dialog, list);
+  else
+    g_object_ref_sink (list), g_object_unref (list);
+
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    "respond", n > 0 ? _("C_onnect") : _("_Continue"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, "respond", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (dialog, "respond");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
+}
+
+static void
+show_next_prompt (JgWindow *self)
+{
+  PendingPrompt *pending;
+  AdwMessageDialog *dialog;
+
+  while ((pending = g_queue_pop_head (&self->prompts)) != NULL)
+    {
+      if (!jg_prompt_is_answered (pending->prompt))
+        break;
+      pending_prompt_free (pending);
+    }
+  if (pending == NULL)
+    return;
+
+  self->current_prompt = pending;
+  /* Show the tab that asks. */
+  {
+    AdwTabPage *tab = adw_tab_view_get_page (self->tab_view, GTK_WIDGET (pending->page));
+
+    if (tab != NULL)
+      adw_tab_view_set_selected_page (self->tab_view, tab);
+  }
+  if (jg_prompt_get_kind (pending->prompt) == JG_PROMPT_HOST_KEY)
+    dialog = build_host_key_dialog (self, pending->prompt, pending->page);
+  else
+    dialog = build_question_dialog (self, pending->prompt);
+
+  self->prompt_dialog = dialog;
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_prompt_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->prompt_entries->len > 0)
+    gtk_widget_grab_focus (g_ptr_array_index (self->prompt_entries, 0));
+}
+
+GtkWindow *
+jg_window_get_prompt_dialog (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  return self->prompt_dialog ? GTK_WINDOW (self->prompt_dialog) : NULL;
+}
+
+/* ---- machines --------------------------------------------------------- */
+
+void
+jg_window_show_toast (JgWindow   *self,
+                      const char *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (JG_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+typedef struct
+{
+  JgInventory *inventory;
+  JgHost      *host;
+  guint        position;
+} UndoRemove;
+
+static void
+undo_remove_free (gpointer data)
+{
+  UndoRemove *undo = data;
+
+  g_clear_object (&undo->inventory);
+  g_clear_object (&undo->host);
+  g_free (undo);
+}
+
+static void
+on_undo_remove (AdwToast   *toast,
+                UndoRemove *undo)
+{
+  if (jg_inventory_find_by_id (undo->inventory, jg_host_get_id (undo->host)) == NULL)
+    jg_inventory_insert (undo->inventory, undo->position, undo->host);
+}
+
+void
+jg_window_remove_host (JgWindow *self,
+                       JgHost   *host)
+{
+  g_autoptr(GPtrArray) behind = NULL;
+  g_autofree char *text = NULL;
+  UndoRemove *undo;
+  AdwToast *toast;
+  guint position;
+
+  g_return_if_fail (JG_IS_WINDOW (self));
+  g_return_if_fail (JG_IS_HOST (host));
+
+  if (JG_IS_JUMP_HOST (host))
+    behind = jg_inventory_list_behind (self->inventory, JG_JUMP_HOST (host));
+
+  g_object_ref (host);
+  if (!jg_inventory_remove (self->inventory, host, &position))
+    {
+      g_object_unref (host);
+      return;
+    }
+
+  if (behind != NULL && behind->len > 0)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "“%s” removed; %u machine went through it",
+                                         "“%s” removed; %u machines went through it",
+                                         behind->len),
+                            jg_host_get_name (host), behind->len);
+  else
+    text = g_strdup_printf (_("“%s” removed"), jg_host_get_name (host));
+
+  undo = g_new0 (UndoRemove, 1);
+  undo->inventory = g_object_ref (self->inventory);
+  undo->host = host;
+  undo->position = position;
+
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_remove), undo,
+                         (GClosureNotify) undo_remove_free, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+GtkWindow *
+jg_window_edit_host (JgWindow *self,
+                     JgHost   *host)
+{
+  GtkWindow *editor;
+
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  g_return_val_if_fail (JG_IS_HOST (host), NULL);
+
+  editor = GTK_WINDOW (jg_machine_editor_new (self->inventory, host));
+  gtk_window_set_transient_for (editor, GTK_WINDOW (self));
+  g_signal_connect_object (editor, "remove-requested", G_CALLBACK (jg_window_remove_host), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (editor);
+  return editor;
+}
+
+static JgHost *
+duplicate_host (JgWindow *self,
+                JgHost   *host)
+{
+  g_autofree GParamSpec **pspecs = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  JgHost *copy;
+  guint n;
+
+  copy = g_object_new (G_OBJECT_TYPE (host), NULL);
+  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (host), &n);
+  for (guint i = 0; i < n; i++)
+    {
+      GParamSpec *pspec = pspecs[i];
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (g_str_equal (pspec->name, "id")
+          || (pspec->flags & (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY)) != G_PARAM_READWRITE)
+        continue;
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (host), pspec->name, &value);
+      g_object_set_property (G_OBJECT (copy), pspec->name, &value);
+    }
+  if (jg_host_get_extra (host) != NULL)
+    {
+      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr(JsonNode) dup = NULL;
+
+      json_node_set_object (node, jg_host_get_extra (host));
+      dup = json_node_copy (node);
+      jg_host_set_extra (copy, json_node_get_object (dup));
+    }
+  if (JG_IS_JUMP_HOST (host))
+    {
+      GPtrArray *rules = jg_jump_host_get_rules (JG_JUMP_HOST (host));
+
+      for (guint i = 0; i < rules->len; i++)
+        jg_jump_host_add_rule (JG_JUMP_HOST (copy), jg_jump_rule_copy (g_ptr_array_index (rules, i)));
+    }
+  base = g_strdup_printf (_("%s (copy)"), jg_host_get_name (host));
+  name = jg_inventory_make_unique_name (self->inventory, base);
+  jg_host_set_name (copy, name);
+  return copy;
+}
+
+static char *
+quote_arg (const char *arg)
+{
+  for (const char *p = arg; *p; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("@%+=:,./-_[]", *p) == NULL)
+      return g_shell_quote (arg);
+  return g_strdup (arg);
+}
+
+static char *
+hop_destination (JgHost  *host,
+                 gboolean with_port)
+{
+  const char *user = jg_host_get_user (host);
+  const char *hostname = jg_host_get_hostname (host) ?: "";
+  guint port = jg_host_get_effective_port (host);
+  g_autofree char *addr = strchr (hostname, ':') && with_port && port != JG_DEFAULT_SSH_PORT
+                          ? g_strdup_printf ("[%s]", hostname) : g_strdup (hostname);
+
+  if (with_port && port != JG_DEFAULT_SSH_PORT)
+    return g_strdup_printf ("%s%s%s:%u", user ? user : "", user ? "@" : "", addr, port);
+  return g_strdup_printf ("%s%s%s", user ? user : "", user ? "@" : "", addr);
+}
+
+char *
+jg_window_dup_ssh_command (JgWindow *self,
+                           JgHost   *host)
+{
+  g_autoptr(GPtrArray) chain = NULL;
+  g_autoptr(GString) cmd = g_string_new ("ssh");
+  g_autofree char *dest = NULL;
+  g_autofree char *quoted = NULL;
+
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+
+  chain = jg_inventory_get_chain (self->inventory, host, NULL);
+  if (chain != NULL && chain->len > 0)
+    {
+      g_autoptr(GString) jumps = g_string_new (NULL);
+      g_autofree char *q = NULL;
+
+      for (guint i = 0; i < chain->len; i++)
+        {
+          g_autofree char *hop = hop_destination (g_ptr_array_index (chain, i), TRUE);
+
+          if (i > 0)
+            g_string_append_c (jumps, ',');
+          g_string_append (jumps, hop);
+        }
+      q = quote_arg (jumps->str);
+      g_string_append_printf (cmd, " -J %s", q);
+    }
+  if (jg_host_get_effective_port (host) != JG_DEFAULT_SSH_PORT)
+    g_string_append_printf (cmd, " -p %u", jg_host_get_effective_port (host));
+  if (jg_host_get_auth (host) == JG_AUTH_KEY_FILE && jg_host_get_identity_file (host) != NULL)
+    {
+      g_autofree char *q = quote_arg (jg_host_get_identity_file (host));
+
+      g_string_append_printf (cmd, " -i %s", q);
+    }
+  if (jg_host_get_identities_only (host))
+    g_string_append (cmd, " -o IdentitiesOnly=yes");
+  if (jg_host_get_forward_agent (host))
+    g_string_append (cmd, " -A");
+  if (jg_host_get_known_hosts_file (host) != NULL)
+    {
+      g_autofree char *opt = g_strdup_printf ("UserKnownHostsFile=%s", jg_host_get_known_hosts_file (host));
+      g_autofree char *q = quote_arg (opt);
+
+      g_string_append_printf (cmd, " -o %s", q);
+    }
+  dest = hop_destination (host, FALSE);
+  quoted = quote_arg (dest);
+  g_string_append_printf (cmd, " %s", quoted);
+  return g_string_free (g_steal_pointer (&cmd), FALSE);
+}
+
+static JgHost *
+host_from_param (JgWindow *self,
+                 GVariant *param)
+{
+  const char *id = g_variant_get_string (param, NULL);
+
+  return jg_inventory_find_by_id (self->inventory, id);
+}
+
+static void
+machine_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  JgHost *host = host_from_param (self, param);
+
+  if (host == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.connect"))
+    jg_window_connect (self, host);
+  else if (g_str_equal (action_name, "win.connect-new-window"))
+    {
+      JgWindow *window = jg_window_new (JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      jg_window_connect (window, host);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else if (g_str_equal (action_name, "win.edit"))
+    jg_window_edit_host (self, host);
+  else if (g_str_equal (action_name, "win.duplicate"))
+    {
+      g_autoptr(JgHost) copy = duplicate_host (self, host);
+      guint position = 0;
+
+      for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->inventory)); i++)
+        {
+          g_autoptr(JgHost) item = g_list_model_get_item (G_LIST_MODEL (self->inventory), i);
+
+          if (item == host)
+            position = i + 1;
+        }
+      jg_inventory_insert (self->inventory, position, copy);
+      jg_window_edit_host (self, copy);
+    }
+  else if (g_str_equal (action_name, "win.copy-command"))
+    {
+      g_autofree char *command = jg_window_dup_ssh_command (self, host);
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), command);
+      jg_window_show_toast (self, _("SSH command copied"));
+    }
+  else if (g_str_equal (action_name, "win.remove"))
+    jg_window_remove_host (self, host);
+}
+
+static void
+add_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  g_autoptr(JgHost) host = NULL;
+
+  if (g_str_equal (action_name, "win.add-jump"))
+    host = JG_HOST (jg_jump_host_new ());
+  else
+    {
+      gboolean own = g_str_equal (action_name, "win.add-own");
+
+      host = JG_HOST (jg_machine_new (own ? JG_MACHINE_KIND_OWN : JG_MACHINE_KIND_VIRTUAL));
+      if (!own)
+        {
+          /* The first jump host is the likeliest. */
+          guint n = g_list_model_get_n_items (G_LIST_MODEL (self->inventory));
+
+          for (guint i = 0; i < n; i++)
+            {
+              g_autoptr(JgHost) item = g_list_model_get_item (G_LIST_MODEL (self->inventory), i);
+
+              if (JG_IS_JUMP_HOST (item))
+                {
+                  jg_host_set_jump_id (host, jg_host_get_id (item));
+                  break;
+                }
+            }
+        }
+    }
+  jg_window_edit_host (self, host);
+}
+
+#if HAVE_JG_IMPORT
+static void
+import_ssh_config (JgWindow   *self,
+                   const char *path)
+{
+  g_autoptr(JgImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *details = NULL;
+  g_autofree char *heading = NULL;
+  AdwMessageDialog *dialog;
+  GtkWidget *scrolled, *view;
+
+  if (!jg_import_ssh_config (self->inventory, path, &report, &error))
+    {
+      dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
+                                                           _("Could Not Import"), error->message));
+      adw_message_dialog_add_response (dialog, "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+      return;
+    }
+
+  summary = jg_import_report_dup_summary (report);
+  details = jg_import_report_format (report);
+  heading = g_strdup_printf (_("Imported %s"), jg_import_report_get_path (report));
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self), heading, summary));
+
+  view = gtk_text_view_new ();
+  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_monospace (GTK_TEXT_VIEW (view), TRUE);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), details, -1);
+  scrolled = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 200);
+  gtk_widget_add_css_class (scrolled, "card");
+  adw_message_dialog_set_extra_child (dialog, scrolled);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, -1);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_config_chosen (GtkNativeDialog *chooser,
+                  int              response,
+                  JgWindow        *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        import_ssh_config (self, path);
+    }
+  gtk_native_dialog_destroy (chooser);
+  g_object_unref (chooser);
+  g_object_unref (self);
+}
+#endif
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+#if HAVE_JG_IMPORT
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *config = g_build_filename (ssh_dir, "config", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (config);
+  g_autoptr(GFile) folder = g_file_new_for_path (ssh_dir);
+  GtkFileChooserNative *chooser;
+
+  if (g_str_equal (action_name, "win.import-default-ssh-config"))
+    {
+      import_ssh_config (self, NULL);
+      return;
+    }
+  chooser = gtk_file_chooser_native_new (_("Import from SSH Config"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  if (g_file_query_exists (file, NULL))
+    gtk_file_chooser_set_file (GTK_FILE_CHOOSER (chooser), file, NULL);
+  else if (g_file_query_exists (folder, NULL))
+    gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_config_chosen), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+#else
+  jg_window_show_toast (self, _("Importing from an SSH config is not available in this build"));
+#endif
+}
+
+static void
+window_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *param)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  AdwTabPage *tab = self->menu_page ? self->menu_page : adw_tab_view_get_selected_page (self->tab_view);
+  JgTerminalPage *page = page_of (tab);
+
+  self->menu_page = NULL;
+
+  if (g_str_equal (action_name, "win.search"))
+    {
+      gtk_widget_set_visible (self->sidebar, TRUE);
+      gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+    }
+  else if (g_str_equal (action_name, "win.row-menu"))
+    {
+      GtkRoot *root = gtk_widget_get_root (widget);
+      GtkWidget *focus = gtk_root_get_focus (root);
+      JgMachineRow *row = NULL;
+
+      for (GtkWidget *w = focus; w != NULL && row == NULL && w != GTK_WIDGET (self->list_view);
+           w = gtk_widget_get_parent (w))
+        row = find_row (w);
+      if (row != NULL)
+        jg_machine_row_popup_menu (row, -1, -1);
+    }
+  else if (g_str_equal (action_name, "win.new-window"))
+    {
+      JgWindow *window = jg_window_new (JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))));
+
+      gtk_window_present (GTK_WINDOW (window));
+    }
+  else if (g_str_equal (action_name, "win.toggle-sidebar"))
+    gtk_widget_set_visible (self->sidebar, !gtk_widget_get_visible (self->sidebar));
+  else if (g_str_equal (action_name, "win.next-tab"))
+    adw_tab_view_select_next_page (self->tab_view);
+  else if (g_str_equal (action_name, "win.previous-tab"))
+    adw_tab_view_select_previous_page (self->tab_view);
+  else if (g_str_equal (action_name, "win.move-store-aside"))
+    {
+      JgApplication *app = JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = NULL;
+
+      if (!jg_application_move_store_aside (app, &path, &error))
+        jg_window_show_toast (self, error->message);
+      else
+        {
+          g_autofree char *text = g_strdup_printf (_("The unreadable file was kept as %s"), path);
+
+          jg_window_show_toast (self, text);
+        }
+    }
+  else if (tab == NULL)
+    return;
+  else if (g_str_equal (action_name, "win.close-tab") || g_str_equal (action_name, "win.tab-close"))
+    adw_tab_view_close_page (self->tab_view, tab);
+  else if (g_str_equal (action_name, "win.tab-move-to-new-window"))
+    {
+      AdwTabView *view = on_create_window (self);
+
+      adw_tab_view_transfer_page (self->tab_view, tab, view, 0);
+    }
+  else if (page == NULL)
+    return;
+  else if (g_str_equal (action_name, "win.tab-reconnect"))
+    jg_terminal_page_connect (page);
+  else if (g_str_equal (action_name, "win.tab-log"))
+    jg_terminal_page_set_show_log (page, !jg_terminal_page_get_show_log (page));
+  else if (g_str_equal (action_name, "win.tab-edit"))
+    {
+      JgHost *host = jg_terminal_page_get_host (page);
+
+      if (jg_inventory_find_by_id (self->inventory, jg_host_get_id (host)) != NULL)
+        jg_window_edit_host (self, host);
+    }
+}
+
+/* ---- window ------------------------------------------------------------- */
+
+static gboolean
+jg_window_close_request (GtkWindow *window)
+{
+  JgWindow *self = JG_WINDOW (window);
+
+  if (self->settings != NULL)
+    {
+      int width, height;
+
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_delay (self->settings);
+      if (!gtk_window_is_maximized (window) && width > 0 && height > 0)
+        {
+          g_settings_set_int (self->settings, "window-width", width);
+          g_settings_set_int (self->settings, "window-height", height);
+        }
+      g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (window));
+      if (gtk_widget_get_visible (self->sidebar))
+        g_settings_set_int (self->settings, "sidebar-width",
+                            CLAMP (gtk_paned_get_position (self->paned), 180, 600));
+      g_settings_apply (self->settings);
+    }
+
+  /* Close every connection of this window. */
+  for (int i = adw_tab_view_get_n_pages (self->tab_view) - 1; i >= 0; i--)
+    {
+      JgTerminalPage *page = page_of (adw_tab_view_get_nth_page (self->tab_view, i));
+
+      if (page != NULL)
+        {
+          drop_prompts_of (self, page);
+          jg_terminal_page_close (page);
+        }
+    }
+
+  return GTK_WINDOW_CLASS (jg_window_parent_class)->close_request (window);
+}
+
+/* After construction: GtkWindow:application is not set yet in constructed. */
+static void
+jg_window_setup (JgWindow      *self,
+                 JgApplication *app)
+{
+  GtkListItemFactory *factory;
+
+  g_assert (JG_IS_APPLICATION (app));
+  self->inventory = g_object_ref (jg_application_get_inventory (app));
+  self->sidebar_model = jg_sidebar_model_new (self->inventory);
+  self->tree = jg_sidebar_model_create_tree (self->sidebar_model);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree)));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (factory_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind), NULL);
+  gtk_list_view_set_factory (self->list_view, factory);
+  g_object_unref (factory);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->selection));
+
+  g_signal_connect_object (self->inventory, "changed", G_CALLBACK (jg_window_update_content), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar_model, "notify::has-matches",
+                           G_CALLBACK (update_sidebar), self, G_CONNECT_SWAPPED);
+
+  self->settings = jg_application_dup_settings ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+      gtk_paned_set_position (self->paned, g_settings_get_int (self->settings, "sidebar-width"));
+    }
+  else
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), 1100, 700);
+      gtk_paned_set_position (self->paned, 260);
+    }
+
+  if (DEVELOPMENT_BUILD)
+    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+
+  jg_window_update_content (self);
+  on_selected_page_changed (self);
+}
+
+static void
+jg_window_dispose (GObject *object)
+{
+  JgWindow *self = JG_WINDOW (object);
+  PendingPrompt *pending;
+
+  while ((pending = g_queue_pop_head (&self->prompts)) != NULL)
+    {
+      jg_prompt_cancel (pending->prompt);
+      pending_prompt_free (pending);
+    }
+  if (self->current_prompt != NULL)
+    {
+      jg_prompt_cancel (self->current_prompt->prompt);
+      g_clear_pointer (&self->current_prompt, pending_prompt_free);
+    }
+  g_clear_pointer (&self->prompt_entries, g_ptr_array_unref);
+  g_clear_pointer (&self->log_binding, g_binding_unbind);
+  if (self->list_view != NULL)
+    gtk_list_view_set_model (self->list_view, NULL);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_WINDOW);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->tree);
+  g_clear_object (&self->sidebar_model);
+  g_clear_object (&self->inventory);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (jg_window_parent_class)->dispose (object);
+}
+
+static void
+jg_window_class_init (JgWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = jg_window_dispose;
+  window_class->close_request = jg_window_close_request;
+
+  g_type_ensure (JG_TYPE_MACHINE_ROW);
+  g_type_ensure (JG_TYPE_TERMINAL_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/jumpgate/Jumpgate/jg-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, paned);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, search_bar);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_stack);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, log_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, tab_bar);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, load_error_page);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_selected_page_changed);
+  gtk_widget_class_bind_template_callback (widget_class, jg_window_update_content);
+  gtk_widget_class_bind_template_callback (widget_class, on_create_window);
+  gtk_widget_class_bind_template_callback (widget_class, on_close_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_setup_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_attached);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_detached);
+
+  gtk_widget_class_install_action (widget_class, "win.connect", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.connect-new-window", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.edit", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.duplicate", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-command", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.remove", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.add-vm", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "win.add-own", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "win.add-jump", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "win.import-ssh-config", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.import-default-ssh-config", NULL,
+                                   import_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.row-menu", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.new-window", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.next-tab", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.previous-tab", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.move-store-aside", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.tab-close", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.tab-move-to-new-window", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.tab-reconnect", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.tab-log", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.tab-edit", NULL, window_action);
+}
+
+static void
+jg_window_init (JgWindow *self)
+{
+  g_queue_init (&self->prompts);
+  self->prompt_entries = g_ptr_array_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->sidebar));
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
+}
+
+JgWindow *
+jg_window_new (JgApplication *application)
+{
+  JgWindow *self;
+
+  g_return_val_if_fail (JG_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (JG_TYPE_WINDOW, "application", application, NULL);
+  jg_window_setup (self, application);
+  return self;
+}
+
+JgSidebarModel *
+jg_window_get_sidebar_model (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  return self->sidebar_model;
+}
+
+GtkListView *
+jg_window_get_list_view (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  return self->list_view;
+}
+
+AdwTabView *
+jg_window_get_tab_view (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  return self->tab_view;
+}
