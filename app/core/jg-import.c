@@ -510,8 +510,11 @@ build_jump_node (Plan                   *plan,
   if (g_hash_table_contains (plan->aliases, host))
     g_ptr_array_add (plan->hop_aliases, g_strdup (host));
 
-  node_key = g_strdup_printf ("%s\x1f%s\x1f%u\x1f%p", options->user ? options->user : "\x1e",
-                              options->hostname, options->port != 0 ? options->port : 22, parent);
+  node_key = g_strdup_printf ("%s\x1f%s\x1f%u\x1f%s\x1f%p", options->user ? options->user : "\x1e",
+                              options->hostname, options->port != 0 ? options->port : 22,
+                              options->identity_files->len > 0
+                                ? (char *) g_ptr_array_index (options->identity_files, 0) : "",
+                              parent);
   node = g_hash_table_lookup (plan->node_index, node_key);
   if (node == NULL)
     {
