@@ -8,7 +8,8 @@
 #  - JSON that flatpak-builder reads: id (or app-id) is APP_ID, the GNOME
 #    runtime and SDK with a numeric runtime version, command jumpgate;
 #  - every module has a name, a build system and sources; the last module is
-#    Jumpgate itself, built with meson from this checkout (a "dir" source);
+#    Jumpgate itself, built with meson from this checkout (a "dir" source) or,
+#    for a release, from a git tag;
 #  - every other source is pinned: an archive or file with an https url and a
 #    64-hex sha256, or a git source with BOTH a tag and a 40-hex commit;
 #    no branch-only sources, no unpinned downloads;
@@ -129,8 +130,9 @@ def main():
         app = modules[-1]
         check(app.get('name') == 'jumpgate', 'the last module is jumpgate')
         check(app.get('buildsystem') == 'meson', 'jumpgate builds with meson')
-        check(any(s.get('type') == 'dir' and s.get('path') == '..' for s in app.get('sources', [])),
-              'jumpgate builds from this checkout (dir source "..")')
+        check(any((s.get('type') == 'dir' and s.get('path') == '..') or s.get('type') == 'git'
+                  for s in app.get('sources', [])),
+              'jumpgate builds from this checkout (dir source "..") or a pinned git tag')
     check('libssh' in names, 'libssh is built (the runtime has none)')
     check('vte' in names, 'vte is built (the runtime has no vte-2.91-gtk4)')
 
