@@ -15,6 +15,7 @@
 
 #include "jg-connection.h"
 #include "jg-exec.h"
+#include "jg-session-private.h"
 
 typedef struct
 {
@@ -275,7 +276,8 @@ jg_exec_run (JgInventory  *inventory,
 
   if (state.error != NULL)
     {
-      if (state.no_tty && state.error->code == JG_CONNECTION_ERROR_CANCELLED)
+      if (state.no_tty && (state.error->code == JG_CONNECTION_ERROR_CANCELLED ||
+                           state.error->code == JG_CONNECTION_ERROR_HOST_KEY_UNKNOWN))
         {
           GError *e = g_error_new (JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_CANCELLED,
                                    _("%s — there is no terminal to ask on: run the command in a terminal"),
@@ -296,6 +298,10 @@ jg_exec_run (JgInventory  *inventory,
   jg_connection_close (connection);
   g_clear_object (&connection);
   /* let the workers' last reports run before the context goes */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  /* the workers disconnect; libssh must outlive them */
+  jg_session_wait_all (3000);
   while (g_main_context_iteration (context, FALSE))
     ;
   g_main_loop_unref (state.loop);

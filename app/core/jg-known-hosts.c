@@ -427,6 +427,7 @@ jg_known_hosts_check (const char * const *files,
   g_autofree guint8 *blob = NULL;
   CheckData data = { 0 };
   JgKnownHostMatch result = { 0 };
+  JgKnownHostStatus status;
 
   g_return_val_if_fail (host != NULL, JG_KNOWN_HOST_UNKNOWN);
   g_return_val_if_fail (key_type != NULL, JG_KNOWN_HOST_UNKNOWN);
@@ -461,11 +462,12 @@ jg_known_hosts_check (const char * const *files,
   else
     result.other_types_known = data.other_types;
 
+  status = result.status;
   if (match != NULL)
     *match = result;
   else
     jg_known_host_match_clear (&result);
-  return result.status;
+  return status;
 }
 
 static gboolean

@@ -110,5 +110,8 @@ void        jg_session_close_channel  (JgSession           *session,
 
 /* For tests: the number of live sessions in the pool. */
 guint       jg_session_pool_count     (void);
+/* Waits until every worker thread has ended (after the last connection was
+ * closed), at most @timeout_ms; FALSE if some are still running. */
+gboolean    jg_session_wait_all       (guint                timeout_ms);
 
 G_END_DECLS

@@ -295,7 +295,9 @@ struct _JgSession
 };
 
 static GMutex pool_lock;
+static GCond threads_cond;
 static GHashTable *pool;
+static guint n_threads;     /* under pool_lock */
 
 static JgSession *
 jg_session_ref (JgSession *self)
@@ -1157,7 +1159,8 @@ authenticate (JgSession  *self,
         break;
 
       if ((st.methods & SSH_AUTH_METHOD_PUBLICKEY) && want_agent && !st.agent_tried &&
-          st.agent_keys != -1 && !(c->identities_only && c->identity_file != NULL))
+          st.agent_keys != -1 &&
+          (c->auth == JG_AUTH_AGENT || !(c->identities_only && c->identity_file != NULL)))
         {
           st.agent_tried = TRUE;
           if (st.agent_keys == 0)
@@ -2384,6 +2387,11 @@ session_thread (gpointer data)
       g_clear_pointer (&self->parent, jg_session_unref);
     }
   jg_session_unref (self);
+
+  g_mutex_lock (&pool_lock);
+  n_threads--;
+  g_cond_broadcast (&threads_cond);
+  g_mutex_unlock (&pool_lock);
   return NULL;
 }
 
@@ -2467,6 +2475,7 @@ acquire_locked (JgHopConfig * const *path,
 
   /* the thread's reference */
   jg_session_ref (self);
+  n_threads++;
   self->thread = g_thread_new ("jg-hop", session_thread, self);
   g_thread_unref (self->thread);
   return self;
@@ -2636,4 +2645,19 @@ jg_session_pool_count (void)
   count = pool != NULL ? g_hash_table_size (pool) : 0;
   g_mutex_unlock (&pool_lock);
   return count;
+}
+
+gboolean
+jg_session_wait_all (guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gboolean done;
+
+  g_mutex_lock (&pool_lock);
+  while (n_threads > 0)
+    if (!g_cond_wait_until (&threads_cond, &pool_lock, deadline))
+      break;
+  done = n_threads == 0;
+  g_mutex_unlock (&pool_lock);
+  return done;
 }
