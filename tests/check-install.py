@@ -76,10 +76,18 @@ def main():
 
         for sub, name in (('scalable', app_id + '.svg'), ('symbolic', app_id + '-symbolic.svg')):
             icon = path(datadir, 'icons', 'hicolor', sub, 'apps', name)
-            ok = os.path.isfile(icon)
-            if ok:
-                ET.parse(icon)  # well-formed SVG
-            check(ok, f'icon hicolor/{sub}/apps/{name} installed')
+            if not check(os.path.isfile(icon), f'icon hicolor/{sub}/apps/{name} installed'):
+                continue
+            svg = ET.parse(icon).getroot()
+            size = (svg.get('width'), svg.get('height'), svg.get('viewBox'))
+            if sub == 'scalable':
+                check(size == ('128', '128', '0 0 128 128'), 'app icon is drawn on a 128x128 canvas')
+            else:
+                shapes = [e for e in svg.iter() if e.tag.rsplit('}', 1)[-1] != 'svg']
+                check(size == ('16', '16', '0 0 16 16')
+                      and all(e.tag.endswith('path') and e.get('fill') == '#2e3436'
+                              and e.get('stroke') is None for e in shapes),
+                      'symbolic icon: 16x16, only #2e3436 filled paths (GTK recolours fills)')
 
         service = path(datadir, 'dbus-1', 'services', app_id + '.service')
         if check(os.path.isfile(service), f'D-Bus service {app_id}.service installed'):
