@@ -266,6 +266,9 @@ jg_machine_row_dispose (GObject *object)
   disconnect_node (self);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_MACHINE_ROW);
+  /* Template children that are not bound are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (jg_machine_row_parent_class)->dispose (object);
 }

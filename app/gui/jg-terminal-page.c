@@ -656,6 +656,9 @@ jg_terminal_page_dispose (GObject *object)
   if (self->host != NULL)
     g_signal_handlers_disconnect_by_data (self->host, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_TERMINAL_PAGE);
+  /* Template children that are not bound are ours to unparent. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
+    gtk_widget_unparent (child);
   g_clear_object (&self->host);
   g_clear_object (&self->inventory);
 

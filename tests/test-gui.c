@@ -1,0 +1,750 @@
+/* test-gui.c — the main window against the SSH test lab, in process
+ *
+ * Real widgets, a real VTE, real sshd processes (tests/lab): what a person
+ * would check — the text that reached the terminal, the size the remote
+ * pty reports, the dialog that asks, the error page, the saved file.
+ *
+ * Runs under xvfb-run with GSK_RENDERER=cairo (see tests/meson.build).
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "jg-application.h"
+#include "jg-machine-editor.h"
+#include "jg-machine-row.h"
+#include "jg-test-lab.h"
+#include "jg-window.h"
+
+static JgTestLab *lab;
+static JgApplication *app;
+static JgWindow *window;
+static JgInventory *inventory;
+static JgJumpHost *jump;
+static char *tmpdir;
+
+#define TIMEOUT_MS 20000
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (guint ms)
+{
+  wait_for (always_false, NULL, ms);
+}
+
+static const char *
+lab_get (const char *key)
+{
+  const char *value = jg_test_lab_get (lab, key);
+
+  g_assert_nonnull (value);
+  return value;
+}
+
+static JgHost *
+lab_host (GType       type,
+          const char *name,
+          const char *prefix,
+          JgHost     *via,
+          const char *known_hosts)
+{
+  g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
+  g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
+  JgHost *host;
+
+  if (type == JG_TYPE_JUMP_HOST)
+    host = JG_HOST (jg_jump_host_new ());
+  else
+    host = JG_HOST (jg_machine_new (g_str_equal (prefix, "OWN") ? JG_MACHINE_KIND_OWN
+                                                                : JG_MACHINE_KIND_VIRTUAL));
+  jg_host_set_name (host, name);
+  jg_host_set_hostname (host, lab_get (name_key));
+  jg_host_set_port (host, atoi (lab_get (port_key)));
+  jg_host_set_user (host, lab_get ("JG_LAB_USER"));
+  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
+  jg_host_set_identity_file (host, lab_get ("JG_LAB_KEY"));
+  jg_host_set_identities_only (host, TRUE);
+  jg_host_set_known_hosts_file (host, known_hosts ? known_hosts : lab_get ("JG_LAB_KNOWN_HOSTS"));
+  if (via != NULL)
+    jg_host_set_jump_id (host, jg_host_get_id (via));
+  return host;
+}
+
+static JgHost *
+add_vm (const char *name,
+        const char *known_hosts)
+{
+  g_autoptr(JgHost) host = lab_host (JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump), known_hosts);
+
+  jg_inventory_add (inventory, host);
+  return host;
+}
+
+/* The sidebar row widget showing @host (the list view must have made it). */
+static JgMachineRow *
+find_row_in (GtkWidget *widget,
+             JgHost    *host)
+{
+  if (JG_IS_MACHINE_ROW (widget))
+    {
+      JgSidebarNode *node = jg_machine_row_get_node (JG_MACHINE_ROW (widget));
+
+      if (node != NULL && jg_sidebar_node_get_host (node) == host)
+        return JG_MACHINE_ROW (widget);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      JgMachineRow *row = find_row_in (child, host);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+static gboolean
+row_exists (gpointer host)
+{
+  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host) != NULL;
+}
+
+static JgMachineRow *
+find_row (JgHost *host)
+{
+  g_assert_true (wait_for (row_exists, host, 5000));
+  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
+}
+
+static gboolean
+page_settled (gpointer data)
+{
+  JgTerminalPageState state = jg_terminal_page_get_state (data);
+
+  return state != JG_TERMINAL_PAGE_CONNECTING && state != JG_TERMINAL_PAGE_IDLE;
+}
+
+static JgTerminalPage *
+selected_page (void)
+{
+  AdwTabPage *tab = adw_tab_view_get_selected_page (jg_window_get_tab_view (window));
+
+  g_assert_nonnull (tab);
+  return JG_TERMINAL_PAGE (adw_tab_page_get_child (tab));
+}
+
+static void
+assert_connected (JgTerminalPage *page)
+{
+  if (!wait_for (page_settled, page, TIMEOUT_MS))
+    {
+      g_autofree char *log = jg_terminal_page_dup_log (page);
+
+      g_printerr ("still connecting after %d ms; log:\n%s", TIMEOUT_MS, log);
+      g_assert_not_reached ();
+    }
+  if (jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
+    {
+      g_autofree char *log = jg_terminal_page_dup_log (page);
+
+      g_test_message ("connection log:\n%s", log);
+      g_assert_no_error ((GError *) jg_terminal_page_get_error (page));
+    }
+  g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_CONNECTED);
+}
+
+typedef struct
+{
+  JgTerminal *terminal;
+  const char *needle;
+} TextWait;
+
+static gboolean
+terminal_has (gpointer data)
+{
+  TextWait *wait = data;
+  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+static gboolean
+wait_for_text (JgTerminal *terminal,
+               const char *needle)
+{
+  TextWait wait = { terminal, needle };
+
+  return wait_for (terminal_has, &wait, TIMEOUT_MS);
+}
+
+static void
+close_all_tabs (void)
+{
+  AdwTabView *view = jg_window_get_tab_view (window);
+
+  while (adw_tab_view_get_n_pages (view) > 0)
+    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
+  spin (50);
+}
+
+/* A VM row's Connect opens a tab; typed text runs on the VM and its output
+ * appears in the terminal. */
+static void
+test_connect_and_type (void)
+{
+  JgHost *vm = add_vm ("vm-type", NULL);
+  AdwTabView *view = jg_window_get_tab_view (window);
+  JgMachineRow *row = find_row (vm);
+  JgTerminalPage *page;
+  JgTerminal *terminal;
+  g_autofree char *expected = NULL;
+  const char *command = "echo \"jg-$((6*7))-[$SSH_CONNECTION]\"\n";
+
+  g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "machine.connect", NULL));
+  g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 1);
+
+  page = selected_page ();
+  g_assert_true (jg_terminal_page_get_host (page) == vm);
+  assert_connected (page);
+  g_assert_cmpstr (jg_terminal_page_get_title (page), !=, NULL);
+  g_assert_true (g_str_has_prefix (jg_terminal_page_get_title (page), "vm-type"));
+
+  terminal = jg_terminal_page_get_terminal (page);
+  vte_terminal_feed_child (VTE_TERMINAL (terminal), command, -1);
+  /* 42 is computed by the remote shell; SSH_CONNECTION names the VM's own
+   * address, so this ran on the VM and not on the jump host. */
+  expected = g_strdup ("jg-42-[");
+  g_assert_true (wait_for_text (terminal, expected));
+  g_assert_true (wait_for_text (terminal, lab_get ("JG_LAB_VM1_ADDR")));
+
+  {
+    g_autofree char *log = jg_terminal_page_dup_log (page);
+
+    /* The per-tab log has both hops. */
+    g_assert_nonnull (strstr (log, "lab-jump"));
+    g_assert_nonnull (strstr (log, "vm-type"));
+  }
+  close_all_tabs ();
+}
+
+typedef struct
+{
+  JgTerminal *terminal;
+  long        rows;
+  long        columns;
+  int         attempt;
+} SizeWait;
+
+static gboolean
+remote_size_matches (gpointer data)
+{
+  SizeWait *wait = data;
+  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
+  g_autofree char *needle = g_strdup_printf ("SZ%d=%ld %ld.", wait->attempt, wait->rows,
+                                             wait->columns);
+
+  return text != NULL && strstr (text, needle) != NULL;
+}
+
+static gboolean
+grid_is (gpointer data)
+{
+  SizeWait *wait = data;
+
+  return vte_terminal_get_column_count (VTE_TERMINAL (wait->terminal)) != wait->columns;
+}
+
+/* Resizing the window resizes the remote pty: `stty size` on the VM says
+ * what VTE's grid is. */
+static void
+test_resize (void)
+{
+  JgHost *vm = add_vm ("vm-resize", NULL);
+  JgTerminalPage *page = jg_window_connect (window, vm);
+  JgTerminal *terminal = jg_terminal_page_get_terminal (page);
+  SizeWait wait = { terminal, 0, 0, 0 };
+  int widths[] = { 900, 1200 };
+
+  assert_connected (page);
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      gboolean matched = FALSE;
+
+      wait.columns = vte_terminal_get_column_count (VTE_TERMINAL (terminal));
+      gtk_window_set_default_size (GTK_WINDOW (window), widths[i], 500 + 100 * i);
+      g_assert_true (wait_for (grid_is, &wait, 5000));
+      spin (100);
+
+      wait.rows = vte_terminal_get_row_count (VTE_TERMINAL (terminal));
+      wait.columns = vte_terminal_get_column_count (VTE_TERMINAL (terminal));
+      g_test_message ("grid %ld×%ld", wait.columns, wait.rows);
+      /* The resize and the keystrokes travel separately: ask a few times. */
+      for (int attempt = 0; attempt < 10 && !matched; attempt++)
+        {
+          g_autofree char *cmd = NULL;
+
+          wait.attempt = i * 100 + attempt;
+          cmd = g_strdup_printf ("echo \"SZ%d=$(stty size).\"\n", wait.attempt);
+          vte_terminal_feed_child (VTE_TERMINAL (terminal), cmd, -1);
+          matched = wait_for (remote_size_matches, &wait, 1000);
+        }
+      g_assert_true (matched);
+    }
+  close_all_tabs ();
+}
+
+static gboolean
+menu_has_action (GMenuModel *menu,
+                 const char *action,
+                 char      **label)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+      if (section != NULL && menu_has_action (section, action, label))
+        return TRUE;
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name)
+          && g_str_equal (name, action))
+        {
+          g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", label);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The right-click menu has Connect, and Connect from it connects. */
+static void
+test_context_menu (void)
+{
+  JgHost *vm = add_vm ("vm-menu", NULL);
+  JgMachineRow *row = find_row (vm);
+  g_autofree char *label = NULL;
+  GtkWidget *popover;
+  JgTerminalPage *page;
+
+  g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.connect", &label));
+  g_assert_cmpstr (label, ==, "_Connect");
+  g_clear_pointer (&label, g_free);
+  g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.copy-command", &label));
+  g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.remove", NULL));
+
+  jg_machine_row_popup_menu (row, 10, 10);
+  popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER_MENU);
+  g_assert_nonnull (popover);
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (popover));
+
+  /* What the "Connect" item does. */
+  g_assert_true (gtk_widget_activate_action (popover, "machine.connect", NULL));
+  g_assert_false (gtk_widget_get_visible (popover));
+  page = selected_page ();
+  g_assert_true (jg_terminal_page_get_host (page) == vm);
+  assert_connected (page);
+  close_all_tabs ();
+}
+
+static gboolean
+prompt_shown (gpointer data)
+{
+  return jg_window_get_prompt_dialog (window) != NULL || page_settled (data);
+}
+
+/* An unknown host key is a question naming the hop and the fingerprint;
+ * Accept connects and saves the key. */
+static void
+test_host_key_unknown (void)
+{
+  g_autofree char *known = g_build_filename (tmpdir, "known_hosts_empty", NULL);
+  g_autofree char *saved = NULL;
+  g_autofree char *body = NULL;
+  JgTerminalPage *page;
+  GtkWindow *dialog;
+  JgHost *vm;
+
+  g_assert_true (g_file_set_contents (known, "", 0, NULL));
+  vm = add_vm ("vm-new-key", known);
+  page = jg_window_connect (window, vm);
+
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  dialog = jg_window_get_prompt_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
+                   "Unknown Host Key");
+  body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  g_assert_nonnull (strstr (body, lab_get ("JG_LAB_VM1_FINGERPRINT")));
+  g_assert_nonnull (strstr (body, "vm-new-key"));
+  g_assert_nonnull (strstr (body, "lab-jump"));      /* reached through */
+  g_assert_nonnull (strstr (body, "ssh-ed25519"));
+
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
+  assert_connected (page);
+  g_assert_null (jg_window_get_prompt_dialog (window));
+
+  g_assert_true (g_file_get_contents (known, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, lab_get ("JG_LAB_VM1_KNOWN_HOST")));
+  close_all_tabs ();
+}
+
+static GtkWidget *
+find_mapped_status_page (GtkWidget  *widget,
+                         const char *title)
+{
+  if (ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
+      && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_mapped_status_page (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* A changed host key is an error page in the tab, never a question. */
+static void
+test_host_key_changed (void)
+{
+  g_autofree char *known = g_build_filename (tmpdir, "known_hosts_wrong", NULL);
+  g_autofree char *other_key = NULL;
+  g_autofree char *line = NULL;
+  g_auto(GStrv) fields = NULL;
+  JgTerminalPage *page;
+  const GError *error;
+  JgHost *vm;
+
+  /* vm1's name with the jump host's key. */
+  g_assert_true (g_file_get_contents (lab_get ("JG_LAB_JUMP_HOSTKEY"), &other_key, NULL, NULL));
+  fields = g_strsplit (g_strstrip (other_key), " ", 3);
+  line = g_strdup_printf ("%s %s %s\n", lab_get ("JG_LAB_VM1_KNOWN_HOST"), fields[0], fields[1]);
+  g_assert_true (g_file_set_contents (known, line, -1, NULL));
+
+  vm = add_vm ("vm-changed-key", known);
+  page = jg_window_connect (window, vm);
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_null (jg_window_get_prompt_dialog (window));
+  g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_FAILED);
+  error = jg_terminal_page_get_error (page);
+  g_assert_error ((GError *) error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_HOST_KEY_CHANGED);
+  spin (100);
+  g_assert_nonnull (find_mapped_status_page (GTK_WIDGET (page), "Host Key Changed"));
+  /* The file was not touched. */
+  {
+    g_autofree char *after = NULL;
+
+    g_assert_true (g_file_get_contents (known, &after, NULL, NULL));
+    g_assert_cmpstr (after, ==, line);
+  }
+  close_all_tabs ();
+}
+
+static GtkButton *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return GTK_BUTTON (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkButton *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+undo_button_shown (gpointer data)
+{
+  return find_button (GTK_WIDGET (window), "_Undo") != NULL;
+}
+
+/* Remove takes the machine out (and out of machines.json); Undo in the
+ * toast puts it back where it was. */
+static void
+test_remove_undo (void)
+{
+  JgHost *vm = add_vm ("vm-remove", NULL);
+  g_autofree char *id = g_strdup (jg_host_get_id (vm));
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  guint position, n;
+  JgMachineRow *row = find_row (vm);
+
+  g_object_ref (vm);
+  n = g_list_model_get_n_items (G_LIST_MODEL (inventory));
+  for (position = 0; position < n; position++)
+    {
+      g_autoptr(JgHost) item = g_list_model_get_item (G_LIST_MODEL (inventory), position);
+
+      if (item == vm)
+        break;
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "machine.remove", NULL));
+  g_assert_null (jg_inventory_find_by_id (inventory, id));
+  g_assert_null (jg_sidebar_model_lookup_node (jg_window_get_sidebar_model (window), vm));
+  g_assert_true (jg_application_save_now (app, &error));
+  g_assert_no_error (error);
+  path = g_strdup (jg_store_get_path (jg_application_get_store (app)));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_null (strstr (contents, id));
+  g_clear_pointer (&contents, g_free);
+
+  g_assert_true (wait_for (undo_button_shown, NULL, 5000));
+  g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Undo"), "clicked");
+  spin (50);
+
+  g_assert_true (jg_inventory_find_by_id (inventory, id) == vm);
+  {
+    g_autoptr(JgHost) again = g_list_model_get_item (G_LIST_MODEL (inventory), position);
+
+    g_assert_true (again == vm);
+  }
+  g_assert_nonnull (jg_sidebar_model_lookup_node (jg_window_get_sidebar_model (window), vm));
+  g_assert_nonnull (find_row (vm));
+  g_assert_true (jg_application_save_now (app, &error));
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, id));
+  g_object_unref (vm);
+}
+
+static guint
+count_rows (void)
+{
+  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
+
+  return g_list_model_get_n_items (tree);
+}
+
+static gboolean
+tree_shows (JgHost *host)
+{
+  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (tree); i++)
+    {
+      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, i);
+      g_autoptr(JgSidebarNode) node = gtk_tree_list_row_get_item (row);
+
+      if (jg_sidebar_node_get_host (node) == host)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The filter keeps matching machines (by name or address) and their groups. */
+static void
+test_filter (void)
+{
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
+  g_autoptr(JgHost) own = lab_host (JG_TYPE_MACHINE, "my-laptop", "OWN", NULL, NULL);
+  JgHost *vm = add_vm ("filter-target-vm", NULL);
+  guint all;
+
+  jg_inventory_add (inventory, own);
+  all = count_rows ();
+  g_assert_true (tree_shows (vm) && tree_shows (own));
+
+  jg_sidebar_model_set_filter_text (model, "FILTER-target");
+  g_assert_true (tree_shows (vm));
+  g_assert_true (tree_shows (JG_HOST (jump)));   /* its group */
+  g_assert_false (tree_shows (own));
+  /* Section, jump host, the one machine. */
+  g_assert_cmpuint (count_rows (), ==, 3);
+
+  jg_sidebar_model_set_filter_text (model, lab_get ("JG_LAB_OWN_NAME"));
+  g_assert_true (tree_shows (own));
+  g_assert_false (tree_shows (vm));
+
+  jg_sidebar_model_set_filter_text (model, "no such machine");
+  g_assert_cmpuint (count_rows (), ==, 0);
+  g_assert_false (jg_sidebar_model_get_has_matches (model));
+
+  jg_sidebar_model_set_filter_text (model, "");
+  g_assert_cmpuint (count_rows (), ==, all);
+  jg_inventory_remove (inventory, own, NULL);
+}
+
+static GtkEditable *
+find_entry_row (GtkWidget  *widget,
+                const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return GTK_EDITABLE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found = find_entry_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Invalid input is marked and cannot be saved; valid input is. */
+static void
+test_editor_validation (void)
+{
+  JgHost *vm = add_vm ("vm-edit", NULL);
+  GtkWindow *editor = jg_window_edit_host (window, vm);
+  GtkEditable *port = find_entry_row (GTK_WIDGET (editor), "Port (22 if empty)");
+  GtkEditable *name = find_entry_row (GTK_WIDGET (editor), "Name");
+
+  g_assert_nonnull (port);
+  g_assert_true (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
+
+  gtk_editable_set_text (port, "99999");
+  g_assert_false (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (port), "error"));
+  g_assert_false (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
+  g_assert_cmpuint (jg_host_get_port (vm), ==, 22);
+
+  gtk_editable_set_text (port, "2200");
+  gtk_editable_set_text (name, "lab-jump");   /* taken */
+  g_assert_false (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
+  gtk_editable_set_text (name, "vm-edited");
+  g_assert_true (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
+  g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
+  g_assert_cmpuint (jg_host_get_port (vm), ==, 2200);
+  g_assert_cmpstr (jg_host_get_name (vm), ==, "vm-edited");
+  gtk_window_destroy (editor);
+
+  {
+    g_autofree char *cmd = jg_window_dup_ssh_command (window, vm);
+    g_autofree char *expected = g_strdup_printf ("-J %s@%s", lab_get ("JG_LAB_USER"),
+                                                 lab_get ("JG_LAB_JUMP_NAME"));
+
+    g_assert_true (g_str_has_prefix (cmd, "ssh -J "));
+    g_assert_nonnull (strstr (cmd, expected));
+    g_assert_nonnull (strstr (cmd, " -p 2200 "));
+    g_assert_true (g_str_has_suffix (cmd, lab_get ("JG_LAB_VM1_NAME")));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *config = NULL;
+  int status;
+
+  tmpdir = g_dir_make_tmp ("jg-test-gui-XXXXXX", NULL);
+  config = g_build_filename (tmpdir, "config", NULL);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  /* As g_main_loop_run() does in the application: this thread owns the main
+   * context throughout, so that the connection's g_main_context_invoke()
+   * from its worker threads queues instead of running there.
+   * TODO(core): deliver with an attached GSource, never invoke(): with an
+   * unowned context invoke() runs the callback in the worker, which then
+   * deadlocks pushing a command to its own session (seen in
+   * jg_session_open_shell from session_thread). */
+  g_assert_true (g_main_context_acquire (NULL));
+
+  lab = jg_test_lab_start (&error);
+  if (lab == NULL)
+    {
+      g_test_message ("the SSH lab could not start: %s", error->message);
+      g_test_add_func ("/gui/skipped", (GTestFunc) g_test_incomplete);
+    }
+  else
+    {
+      app = jg_application_new ();
+      g_application_set_flags (G_APPLICATION (app),
+                               G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+      g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+      g_assert_no_error (error);
+      g_assert_null (jg_application_get_load_error (app));
+      inventory = jg_application_get_inventory (app);
+
+      jump = JG_JUMP_HOST (lab_host (JG_TYPE_JUMP_HOST, "lab-jump", "JUMP", NULL, NULL));
+      jg_inventory_add (inventory, JG_HOST (jump));
+
+      window = jg_window_new (app);
+      gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+      gtk_window_present (GTK_WINDOW (window));
+      spin (200);
+
+      g_test_add_func ("/gui/connect-and-type", test_connect_and_type);
+      g_test_add_func ("/gui/resize", test_resize);
+      g_test_add_func ("/gui/context-menu", test_context_menu);
+      g_test_add_func ("/gui/host-key-unknown", test_host_key_unknown);
+      g_test_add_func ("/gui/host-key-changed", test_host_key_changed);
+      g_test_add_func ("/gui/remove-undo", test_remove_undo);
+      g_test_add_func ("/gui/filter", test_filter);
+      g_test_add_func ("/gui/editor-validation", test_editor_validation);
+    }
+
+  status = g_test_run ();
+
+  if (window != NULL)
+    {
+      close_all_tabs ();
+      gtk_window_destroy (GTK_WINDOW (window));
+      spin (100);
+    }
+  g_clear_object (&jump);
+  g_clear_object (&app);
+  g_clear_pointer (&lab, jg_test_lab_stop);
+  g_main_context_release (NULL);
+  return status;
+}
