@@ -29,6 +29,36 @@ static char *tmpdir;
 
 typedef gboolean (*Condition) (gpointer data);
 
+/* With JG_TEST_SCREENSHOTS=DIR, windows are saved as DIR/NAME.png to look at. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
 static gboolean
 wait_for (Condition condition,
           gpointer  data,
@@ -422,6 +452,8 @@ test_host_key_unknown (void)
   g_assert_nonnull (strstr (body, "vm-new-key"));
   g_assert_nonnull (strstr (body, "lab-jump"));      /* reached through */
   g_assert_nonnull (strstr (body, "ssh-ed25519"));
+  spin (300);
+  save_screenshot (GTK_WIDGET (dialog), "host-key-dialog");
 
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
   assert_connected (page);
@@ -477,6 +509,9 @@ test_host_key_changed (void)
   g_assert_error ((GError *) error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_HOST_KEY_CHANGED);
   spin (100);
   g_assert_nonnull (find_mapped_status_page (GTK_WIDGET (page), "Host Key Changed"));
+  jg_terminal_page_set_show_log (page, TRUE);
+  spin (500);
+  save_screenshot (GTK_WIDGET (window), "host-key-changed");
   /* The file was not touched. */
   {
     g_autofree char *after = NULL;
@@ -650,6 +685,8 @@ test_editor_validation (void)
 
   gtk_editable_set_text (port, "99999");
   g_assert_false (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
+  spin (300);
+  save_screenshot (GTK_WIDGET (editor), "editor-invalid");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (port), "error"));
   g_assert_false (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
   g_assert_cmpuint (jg_host_get_port (vm), ==, 22);
