@@ -14,6 +14,7 @@
 
 #include "jg-cli.h"
 #include "jg-exec.h"
+#include "jg-import.h"
 #include "jg-inventory.h"
 #include "jg-store.h"
 
@@ -107,11 +108,33 @@ run_exec (const char  *destination,
   }
 }
 
+/* Imports FILE (default ~/.ssh/config) into machines.json and prints the
+ * report: what was added, updated, unchanged or skipped, and the warnings. */
 static int
 run_import (char **files)
 {
-  g_printerr ("jumpgate: %s\n", _("--import-ssh-config is not available in this build"));
-  return 1;
+  g_autoptr(JgStore) store = jg_store_new (NULL);
+  g_autoptr(JgInventory) inventory = jg_inventory_new ();
+  g_autoptr(JgImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  if (!jg_store_load (store, inventory, &error) ||
+      !jg_import_ssh_config (inventory, files != NULL ? files[0] : NULL, &report, &error))
+    {
+      g_printerr ("jumpgate: %s\n", error->message);
+      return 1;
+    }
+  if (jg_import_report_count (report, JG_IMPORT_ADDED) +
+      jg_import_report_count (report, JG_IMPORT_UPDATED) > 0 &&
+      !jg_store_save (store, inventory, &error))
+    {
+      g_printerr ("jumpgate: %s\n", error->message);
+      return 1;
+    }
+  text = jg_import_report_format (report);
+  g_print ("%s", text);
+  return 0;
 }
 
 static int

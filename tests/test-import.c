@@ -675,6 +675,70 @@ test_missing_config (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inventory)), ==, 0);
 }
 
+/* The same through the program: `jumpgate --import-ssh-config`, then
+ * `jumpgate --list`, with a throwaway HOME and XDG_CONFIG_HOME. */
+static char *
+run_jumpgate (Fixture    *f,
+              const char *argument)
+{
+  const char *jumpgate = g_getenv ("JUMPGATE");
+  g_autofree char *config_home = g_build_filename (f->home, "xdg", NULL);
+  g_auto(GStrv) envp = g_get_environ ();
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *argv[] = { jumpgate, argument, NULL };
+  int status = 0;
+
+  envp = g_environ_setenv (envp, "HOME", f->home, TRUE);
+  envp = g_environ_setenv (envp, "XDG_CONFIG_HOME", config_home, TRUE);
+  envp = g_environ_setenv (envp, "LC_ALL", "C.UTF-8", TRUE);
+  envp = g_environ_setenv (envp, "LANGUAGE", "C", TRUE);
+  envp = g_environ_unsetenv (envp, "DISPLAY");
+  envp = g_environ_unsetenv (envp, "WAYLAND_DISPLAY");
+  g_spawn_sync (NULL, (char **) argv, envp, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return g_steal_pointer (&out);
+}
+
+static void
+test_command_line (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *jumpgate = g_getenv ("JUMPGATE");
+  g_autofree char *imported = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *again = NULL;
+
+  if (jumpgate == NULL || !g_file_test (jumpgate, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("JUMPGATE does not name the program");
+      return;
+    }
+
+  write_main_config (f);
+  imported = run_jumpgate (f, "--import-ssh-config");
+  g_assert_true (g_str_has_prefix (imported, "Imported "));
+  g_assert_nonnull (strstr (imported, "/.ssh/config: 8 added, 0 updated, 0 unchanged, 2 skipped\n"));
+  g_assert_nonnull (strstr (imported, "  added      machine “vm-0”: new virtual machine, reached through bastion → inner\n"));
+
+  list = run_jumpgate (f, "--list");
+  g_assert_cmpstr (list, ==,
+    "bastion\tjump\tops@bastion.example.org:2222\t\n"
+    "inner\tjump\tme@10.0.0.1:22\tbastion\n"
+    "gw\tjump\tadmin@gw.example.org:22\t\n"
+    "db\town\tme@db.example.org:2200\t\n"
+    "vm-0\tvm\tme@vm-0.lab:22\tbastion,inner\n"
+    "vm-1\tvm\tme@vm-1.lab:22\tbastion,inner\n"
+    "legacy\tvm\tme@legacy.internal:22\tgw\n"
+    "www\town\tnobody@www.example.org:22\t\n");
+
+  again = run_jumpgate (f, "--import-ssh-config");
+  g_assert_nonnull (strstr (again, ": 0 added, 0 updated, 8 unchanged, 2 skipped\n"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -693,6 +757,7 @@ main (int   argc,
               test_conflicts_and_odd_names, fixture_teardown);
   g_test_add ("/import/report-text", Fixture, NULL, fixture_setup, test_report_text, fixture_teardown);
   g_test_add_func ("/import/missing-config", test_missing_config);
+  g_test_add ("/import/command-line", Fixture, NULL, fixture_setup, test_command_line, fixture_teardown);
 
   return g_test_run ();
 }
