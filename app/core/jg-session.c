@@ -34,6 +34,7 @@
 #include <libssh/libssh.h>
 #include <libssh/callbacks.h>
 #include <libssh/server.h>
+#include <openssl/crypto.h>
 
 #include "jg-known-hosts.h"
 #include "jg-session-private.h"
@@ -2387,6 +2388,9 @@ session_thread (gpointer data)
       g_clear_pointer (&self->parent, jg_session_unref);
     }
   jg_session_unref (self);
+
+  /* libcrypto keeps random generators per thread */
+  OPENSSL_thread_stop ();
 
   g_mutex_lock (&pool_lock);
   n_threads--;
