@@ -1983,6 +1983,8 @@ pump_deliver_eof (Pump *pump)
 static gboolean
 pump_process (Pump *pump)
 {
+  gboolean input_ready = FALSE;
+
   if (pump->setup != SETUP_DONE)
     {
       if (!pump_setup (pump))
@@ -2003,8 +2005,11 @@ pump_process (Pump *pump)
         sink_drain (pump, &pump->out);
       if (pump->err.watch == w && pump->err.blocked && (revents & (POLLOUT | POLLERR | POLLHUP)))
         sink_drain (pump, &pump->err);
+      if (pump->in == w && (revents & (POLLIN | POLLERR | POLLHUP)))
+        input_ready = TRUE;
     }
-  if (pump->in != NULL && pump->in->fd >= 0)
+  /* read only what poll() announced, or finish a write the window cut */
+  if (pump->in != NULL && pump->in->fd >= 0 && (input_ready || pump->in_len > pump->in_off))
     pump_read_input (pump);
 
   if (pump->remote_eof)
