@@ -295,7 +295,7 @@ typedef struct
   JgSshConfig *config;
   GPtrArray   *nodes;        /* Node *, jump hosts, each after its parent; owned */
   GHashTable  *node_index;   /* "user\x1fhost\x1fport\x1fparent" → Node * */
-  GHashTable  *aliases;      /* the concrete aliases, a set */
+  GHashTable  *aliases;      /* concrete alias → its first JgSshHostBlock */
   GPtrArray   *stack_keys;   /* char *, the hosts being resolved, outermost first */
   GPtrArray   *stack_names;  /* char *, their names, for messages */
   GPtrArray   *hop_aliases;  /* char *, aliases met as hops in the chain being built */
@@ -365,17 +365,7 @@ static const JgSshHostBlock *
 find_alias_block (Plan       *plan,
                   const char *alias)
 {
-  GPtrArray *blocks = jg_ssh_config_get_host_blocks (plan->config);
-
-  for (guint i = 0; i < blocks->len; i++)
-    {
-      const JgSshHostBlock *block = g_ptr_array_index (blocks, i);
-
-      for (guint j = 0; block->patterns[j] != NULL; j++)
-        if (g_str_equal (block->patterns[j], alias))
-          return block;
-    }
-  return NULL;
+  return g_hash_table_lookup (plan->aliases, alias);
 }
 
 static Node *
@@ -793,10 +783,9 @@ plan_patterns (Plan       *plan,
       g_ptr_array_add (pattern_plans, pp);
       g_hash_table_add (seen, pp->patterns);
 
-      sample = sample_name (block);
-      if (sample == NULL)
-        continue;
       /* Only a block that itself routes through a jump host is a rule. */
+      if (!block->sets_proxy || (sample = sample_name (block)) == NULL)
+        continue;
       options = jg_ssh_config_resolve (plan->config, sample, NULL);
       if (options->proxy_kind == JG_SSH_PROXY_NONE || options->proxy_block != block)
         continue;
@@ -1206,8 +1195,23 @@ jg_import_from_config (JgInventory     *inventory,
   plan.hop_aliases = g_ptr_array_new_with_free_func (g_free);
 
   aliases = jg_ssh_config_list_aliases (config);
-  for (guint i = 0; aliases[i] != NULL; i++)
-    g_hash_table_add (plan.aliases, aliases[i]);
+  {
+    GPtrArray *blocks = jg_ssh_config_get_host_blocks (config);
+
+    for (guint i = 0; i < blocks->len; i++)
+      {
+        JgSshHostBlock *block = g_ptr_array_index (blocks, i);
+
+        for (guint j = 0; block->patterns[j] != NULL; j++)
+          {
+            const char *pattern = block->patterns[j];
+
+            if (pattern[0] != '!' && !jg_ssh_pattern_is_wildcard (pattern) &&
+                !g_hash_table_contains (plan.aliases, pattern))
+              g_hash_table_insert (plan.aliases, (gpointer) pattern, block);
+          }
+      }
+  }
 
   /* Plan: machines and their chains, then the rules. */
   plan_aliases (&plan, aliases, alias_plans, used_as_jump);

@@ -99,6 +99,7 @@ struct _JgSshConfig
   guint             n_lines;
   gboolean          files_exhausted;
   gboolean          lines_exhausted;
+  guint64           resolve_steps;
 };
 
 /* Warnings {{{ */
@@ -915,11 +916,12 @@ jg_ssh_parse_jump_command (const char *proxy_command)
 
 /* Parsing {{{ */
 
-static ConfigFile *parse_buffer (JgSshConfig *self,
-                                 const char  *data,
-                                 gsize        len,
-                                 const char  *path,
-                                 guint        depth);
+static ConfigFile *parse_buffer (JgSshConfig    *self,
+                                 const char     *data,
+                                 gsize           len,
+                                 const char     *path,
+                                 guint           depth,
+                                 JgSshHostBlock *enclosing);
 
 /* Reads a configuration file, refusing what is not a regular file (a FIFO
  * or /dev/zero would hang) and what is too large. */
@@ -1009,10 +1011,11 @@ expand_tilde (JgSshConfig *self,
 }
 
 static void
-parse_include (JgSshConfig *self,
-               Entry       *entry,
-               GStrv        args,
-               guint        depth)
+parse_include (JgSshConfig    *self,
+               Entry          *entry,
+               GStrv           args,
+               guint           depth,
+               JgSshHostBlock *enclosing)
 {
   entry->included = g_ptr_array_new ();
 
@@ -1075,7 +1078,7 @@ parse_include (JgSshConfig *self,
               add_warning (self, entry->file, entry->line, "%s", error->message);
               continue;
             }
-          file = parse_buffer (self, data, len, gl.gl_pathv[j], depth + 1);
+          file = parse_buffer (self, data, len, gl.gl_pathv[j], depth + 1, enclosing);
           g_ptr_array_add (entry->included, file);
         }
       globfree (&gl);
@@ -1084,12 +1087,13 @@ parse_include (JgSshConfig *self,
 
 /* Parses one line; adds what Jumpgate keeps to @file. */
 static void
-parse_line (JgSshConfig *self,
-            ConfigFile  *file,
-            char        *line,
-            guint        line_number,
-            guint        depth,
-            gboolean     cmdline)
+parse_line (JgSshConfig     *self,
+            ConfigFile      *file,
+            char            *line,
+            guint            line_number,
+            guint            depth,
+            gboolean         cmdline,
+            JgSshHostBlock **current)
 {
   g_auto(GStrv) args = NULL;
   char *keyword = NULL, *rest = NULL;
@@ -1165,16 +1169,18 @@ parse_line (JgSshConfig *self,
         block->line = line_number;
         g_ptr_array_add (self->blocks, block);
         entry->block = block;
+        *current = block;
       }
       break;
 
     case OP_MATCH:
+      *current = NULL;
       add_warning (self, path, line_number,
             _("Match blocks are not supported: the lines after this one up to the next Host or Match line were skipped"));
       break;
 
     case OP_INCLUDE:
-      parse_include (self, entry, args, depth);
+      parse_include (self, entry, args, depth, *current);
       break;
 
     case OP_HOSTNAME:
@@ -1239,11 +1245,15 @@ parse_line (JgSshConfig *self,
             return;
           }
         entry->value = clean_proxy_jump (value);
+        if (*current != NULL)
+          (*current)->sets_proxy = TRUE;
       }
       break;
 
     case OP_PROXY_COMMAND:
       entry->value = g_strdup (rest + strspn (rest, WHITESPACE "="));
+      if (*current != NULL)
+        (*current)->sets_proxy = TRUE;
       break;
 
     case OP_UNKNOWN:
@@ -1255,13 +1265,15 @@ parse_line (JgSshConfig *self,
 }
 
 static ConfigFile *
-parse_buffer (JgSshConfig *self,
-              const char  *data,
-              gsize        len,
-              const char  *path,
-              guint        depth)
+parse_buffer (JgSshConfig    *self,
+              const char     *data,
+              gsize           len,
+              const char     *path,
+              guint           depth,
+              JgSshHostBlock *enclosing)
 {
   ConfigFile *file = g_new0 (ConfigFile, 1);
+  JgSshHostBlock *current = enclosing;
   gsize pos = 0;
   guint line_number = 0;
 
@@ -1301,7 +1313,7 @@ parse_buffer (JgSshConfig *self,
           add_warning (self, path, line_number, _("The line is not valid UTF-8: it was skipped"));
           continue;
         }
-      parse_line (self, file, line, line_number, depth, FALSE);
+      parse_line (self, file, line, line_number, depth, FALSE, &current);
     }
 
   return file;
@@ -1378,7 +1390,7 @@ jg_ssh_config_parse_data (JgSshConfig  *self,
                    _("%s is too large for an OpenSSH configuration"), name ? name : "ssh_config");
       return FALSE;
     }
-  file = parse_buffer (self, data != NULL ? data : "", len, name ? name : "ssh_config", 0);
+  file = parse_buffer (self, data != NULL ? data : "", len, name ? name : "ssh_config", 0, NULL);
   g_ptr_array_add (self->roots, file);
   return TRUE;
 }
@@ -1403,7 +1415,7 @@ jg_ssh_config_parse_file (JgSshConfig  *self,
   data = read_config_file (expanded, &len, error);
   if (data == NULL)
     return FALSE;
-  file = parse_buffer (self, data, len, expanded, 0);
+  file = parse_buffer (self, data, len, expanded, 0, NULL);
   g_ptr_array_add (self->roots, file);
   return TRUE;
 }
@@ -1576,6 +1588,16 @@ walk (Resolver              *r,
     {
       const Entry *entry = g_ptr_array_index (entries, i);
 
+      /* Resolving is linear in the lines; a huge configuration resolved
+       * for thousands of hosts stops here rather than taking minutes. */
+      if (r->self->resolve_steps++ >= JG_SSH_CONFIG_MAX_RESOLVE_STEPS)
+        {
+          if (r->self->resolve_steps == JG_SSH_CONFIG_MAX_RESOLVE_STEPS + 1)
+            add_warning (r->self, NULL, 0,
+                         _("The configuration is too large to work out every host: some hosts may lack settings"));
+          return;
+        }
+
       switch (entry->op)
         {
         case OP_HOST:
@@ -1742,6 +1764,7 @@ parse_cmdline_option (JgSshConfig *self,
 {
   g_autofree char *line = NULL;
   ConfigFile file = { (char *) "command line", NULL };
+  JgSshHostBlock *current = NULL;
   Entry *entry = NULL;
 
   if (strchr (option, '\n') != NULL || strlen (option) > JG_SSH_CONFIG_MAX_LINE ||
@@ -1749,7 +1772,7 @@ parse_cmdline_option (JgSshConfig *self,
     return NULL;
   line = g_strdup (option);
   file.entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  parse_line (self, &file, line, 0, JG_SSH_CONFIG_MAX_INCLUDE_DEPTH, TRUE);
+  parse_line (self, &file, line, 0, JG_SSH_CONFIG_MAX_INCLUDE_DEPTH, TRUE, &current);
   if (file.entries->len > 0)
     entry = g_ptr_array_steal_index (file.entries, 0);
   g_ptr_array_unref (file.entries);

@@ -25,6 +25,8 @@ G_BEGIN_DECLS
 #define JG_SSH_CONFIG_MAX_FILES         256
 #define JG_SSH_CONFIG_MAX_LINES         200000
 #define JG_SSH_CONFIG_MAX_WARNINGS      500
+/* Lines looked at by all resolutions of one configuration. */
+#define JG_SSH_CONFIG_MAX_RESOLVE_STEPS G_GUINT64_CONSTANT (400000000)
 
 typedef enum
 {
@@ -54,9 +56,10 @@ char         *jg_ssh_warning_format (const JgSshWarning *warning);
 /* One `Host` line: the start of a block. */
 typedef struct
 {
-  char  **patterns; /* as written, negations with their leading `!` */
-  char   *file;
-  guint   line;
+  char     **patterns;   /* as written, negations with their leading `!` */
+  char      *file;
+  guint      line;
+  gboolean   sets_proxy; /* its own lines set ProxyJump or ProxyCommand */
 } JgSshHostBlock;
 
 typedef enum
