@@ -620,7 +620,7 @@ parse_hop (const char *spec)
         {
           char *user = url_decode (hop->user);
 
-          if (user == NULL || user[0] == '\0')
+          if (user == NULL || user[0] == '\0' || !g_utf8_validate (user, -1, NULL))
             {
               g_free (user);
               return NULL;
@@ -1730,6 +1730,8 @@ expand_environment (JgSshConfig *self,
         }
       name = g_strndup (c + 2, close - (c + 2));
       value = g_str_equal (name, "HOME") ? self->home_dir : g_getenv (name);
+      if (value != NULL && !g_utf8_validate (value, -1, NULL))
+        value = NULL;
       if (value == NULL)
         {
           add_warning (self, raw->file, raw->line, _("%s uses ${%s}, which is not set: it was kept as written"),
