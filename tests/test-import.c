@@ -675,6 +675,65 @@ test_missing_config (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (inventory)), ==, 0);
 }
 
+/* The eight keywords Jumpgate keeps land in the machine's fields. */
+static void
+test_kept_settings (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(JgImportReport) report = NULL;
+  g_autoptr(JgImportReport) again = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *known = NULL;
+  JgHost *box, *plain;
+
+  write_ssh_file (f, "config",
+    "Host box\n"
+    "  HostName 192.0.2.1\n"
+    "  User admin\n"
+    "  Port 2200\n"
+    "  IdentityFile ~/.ssh/box_ed25519\n"
+    "  IdentitiesOnly yes\n"
+    "  ForwardAgent yes\n"
+    "  ServerAliveInterval 15\n"
+    "  UserKnownHostsFile ~/.ssh/known_hosts.d/%h\n"
+    "Host plain\n"
+    "  UserKnownHostsFile none\n"
+    "  ServerAliveInterval 0\n");
+  report = import (f);
+
+  box = jg_inventory_find_by_name (f->inventory, "box");
+  key = g_build_filename (f->ssh_dir, "box_ed25519", NULL);
+  known = g_build_filename (f->ssh_dir, "known_hosts.d", "192.0.2.1", NULL);
+  g_assert_cmpstr (jg_host_get_hostname (box), ==, "192.0.2.1");
+  g_assert_cmpstr (jg_host_get_user (box), ==, "admin");
+  g_assert_cmpuint (jg_host_get_port (box), ==, 2200);
+  g_assert_cmpstr (jg_host_get_identity_file (box), ==, key);
+  g_assert_true (jg_host_get_identities_only (box));
+  g_assert_true (jg_host_get_forward_agent (box));
+  g_assert_cmpuint (jg_host_get_keepalive_interval (box), ==, 15);
+  g_assert_cmpstr (jg_host_get_known_hosts_file (box), ==, known);
+  g_assert_cmpint (jg_host_get_auth (box), ==, JG_AUTH_AUTO);
+  g_assert_null (jg_host_get_jump_id (box));
+
+  plain = jg_inventory_find_by_name (f->inventory, "plain");
+  g_assert_cmpstr (jg_host_get_hostname (plain), ==, "plain");
+  g_assert_null (jg_host_get_user (plain));
+  g_assert_cmpuint (jg_host_get_port (plain), ==, 0);
+  g_assert_null (jg_host_get_identity_file (plain));
+  g_assert_false (jg_host_get_identities_only (plain));
+  g_assert_false (jg_host_get_forward_agent (plain));
+  g_assert_cmpuint (jg_host_get_keepalive_interval (plain), ==, 0);
+  g_assert_cmpstr (jg_host_get_known_hosts_file (plain), ==, "/dev/null");
+
+  /* A setting changed in Jumpgate that the config does not set stays. */
+  jg_host_set_key_id (plain, "a-key-in-the-keyring");
+  jg_host_set_remember_password (plain, TRUE);
+  again = import (f);
+  g_assert_cmpuint (jg_import_report_count (again, JG_IMPORT_UNCHANGED), ==, 2);
+  g_assert_cmpstr (jg_host_get_key_id (plain), ==, "a-key-in-the-keyring");
+  g_assert_true (jg_host_get_remember_password (plain));
+}
+
 /* The same through the program: `jumpgate --import-ssh-config`, then
  * `jumpgate --list`, with a throwaway HOME and XDG_CONFIG_HOME. */
 static char *
@@ -755,6 +814,7 @@ main (int   argc,
   g_test_add ("/import/jump-rules", Fixture, NULL, fixture_setup, test_jump_rules, fixture_teardown);
   g_test_add ("/import/conflicts-and-odd-names", Fixture, NULL, fixture_setup,
               test_conflicts_and_odd_names, fixture_teardown);
+  g_test_add ("/import/kept-settings", Fixture, NULL, fixture_setup, test_kept_settings, fixture_teardown);
   g_test_add ("/import/report-text", Fixture, NULL, fixture_setup, test_report_text, fixture_teardown);
   g_test_add_func ("/import/missing-config", test_missing_config);
   g_test_add ("/import/command-line", Fixture, NULL, fixture_setup, test_command_line, fixture_teardown);
