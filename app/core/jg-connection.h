@@ -116,8 +116,10 @@ JgHost       *jg_connection_get_hop             (JgConnection         *self,
 void          jg_connection_set_timeout         (JgConnection         *self,
                                                  guint                 seconds);
 guint         jg_connection_get_timeout         (JgConnection         *self);
-/* Whether hop sessions may be shared with other connections of this
- * process (default TRUE). */
+/* Whether the machine's own session may be shared with other connections
+ * of this process (default TRUE): FALSE gives this connection a session
+ * (a login) of its own on the machine. Jump hosts' sessions are always
+ * shared. */
 void          jg_connection_set_shared          (JgConnection         *self,
                                                  gboolean              shared);
 gboolean      jg_connection_get_shared          (JgConnection         *self);

@@ -60,12 +60,18 @@ bulk_ssh () { "${SSH[@]}" vm1 head -c "$BYTES" /dev/zero > /dev/null; }
 true_jg () { "$JUMPGATE" --exec vm1 -- true; }
 true_ssh () { "${SSH[@]}" vm1 true; }
 
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "lab: isolated=${JG_LAB_ISOLATED:-?} jump=$JG_LAB_JUMP_NAME vm1=$JG_LAB_VM1_NAME; $(nproc) CPUs; $MIB MiB x $RUNS runs"
 echo "ciphers: jumpgate $(JUMPGATE_VERBOSE=1 "$JUMPGATE" --exec vm1 -- true 2>&1 | grep -m1 -o 'Cipher: .*'), ssh $("${SSH[@]}" -v vm1 true 2>&1 | grep -m1 -o 'cipher: [^ ]*' | head -1)"
 
+# Interleaved, so that a change of load on the machine hits both clients.
 declare -A R
+for ((i = 0; i < RUNS; i++)); do
+  for what in bulk_jg bulk_ssh true_jg true_ssh; do
+    timeit "$what" >> "$WORK/$what"
+  done
+done
 for what in bulk_jg bulk_ssh true_jg true_ssh; do
-  for ((i = 0; i < RUNS; i++)); do timeit "$what"; done > "$WORK/$what"
   R[$what]=$(median < "$WORK/$what")
 done
 "$BENCH_CONNECT" "$XDG_CONFIG_HOME/jumpgate/machines.json" vm1 "$RUNS" > "$WORK/connect"
