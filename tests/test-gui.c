@@ -630,6 +630,7 @@ test_filter (void)
   guint all;
 
   jg_inventory_add (inventory, own);
+  jg_sidebar_model_flush (model);
   all = count_rows ();
   g_assert_true (tree_shows (vm) && tree_shows (own));
 

@@ -30,6 +30,7 @@ struct _JgSidebarModel
   GtkFilter          *filter;
   char               *filter_text;
   char               *needle;       /* casefolded filter_text, NULL if empty */
+  guint               rebuild_source;
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -313,6 +314,38 @@ rebuild (JgSidebarModel *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MATCHES]);
 }
 
+static gboolean
+rebuild_idle (gpointer data)
+{
+  JgSidebarModel *self = data;
+
+  self->rebuild_source = 0;
+  rebuild (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Many changes in a row (an import, Undo of many) make one rebuild, before
+ * the next frame is laid out. */
+static void
+schedule_rebuild (JgSidebarModel *self)
+{
+  if (self->rebuild_source == 0)
+    self->rebuild_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, rebuild_idle, self, NULL);
+}
+
+/* Applies the inventory's pending changes now. */
+void
+jg_sidebar_model_flush (JgSidebarModel *self)
+{
+  g_return_if_fail (JG_IS_SIDEBAR_MODEL (self));
+
+  if (self->rebuild_source != 0)
+    {
+      g_clear_handle_id (&self->rebuild_source, g_source_remove);
+      rebuild (self);
+    }
+}
+
 static void
 on_root_items_changed (JgSidebarModel *self,
                        guint           position,
@@ -330,7 +363,7 @@ jg_sidebar_model_constructed (GObject *object)
   G_OBJECT_CLASS (jg_sidebar_model_parent_class)->constructed (object);
 
   g_assert (self->inventory != NULL);
-  g_signal_connect_object (self->inventory, "changed", G_CALLBACK (rebuild), self,
+  g_signal_connect_object (self->inventory, "changed", G_CALLBACK (schedule_rebuild), self,
                            G_CONNECT_SWAPPED);
   rebuild (self);
 }
@@ -340,6 +373,7 @@ jg_sidebar_model_dispose (GObject *object)
 {
   JgSidebarModel *self = JG_SIDEBAR_MODEL (object);
 
+  g_clear_handle_id (&self->rebuild_source, g_source_remove);
   g_clear_object (&self->root_filter);
   g_clear_object (&self->root);
   g_clear_object (&self->vm_section);
@@ -484,6 +518,7 @@ jg_sidebar_model_set_filter_text (JgSidebarModel *self,
 
   g_return_if_fail (JG_IS_SIDEBAR_MODEL (self));
 
+  jg_sidebar_model_flush (self);
   stripped = g_strstrip (g_strdup (text ? text : ""));
   if (g_strcmp0 (stripped, self->filter_text ? self->filter_text : "") == 0)
     return;
@@ -537,5 +572,6 @@ jg_sidebar_model_lookup_node (JgSidebarModel *self,
                               JgHost         *host)
 {
   g_return_val_if_fail (JG_IS_SIDEBAR_MODEL (self), NULL);
+  jg_sidebar_model_flush (self);
   return g_hash_table_lookup (self->nodes, host);
 }

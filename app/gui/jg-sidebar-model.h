@@ -21,6 +21,7 @@ void             jg_sidebar_model_set_filter_text (JgSidebarModel *self,
                                                    const char     *text);
 gboolean         jg_sidebar_model_get_has_matches (JgSidebarModel *self);
 GtkTreeListModel *jg_sidebar_model_create_tree    (JgSidebarModel *self);
+void             jg_sidebar_model_flush           (JgSidebarModel *self);
 JgSidebarNode   *jg_sidebar_model_lookup_node     (JgSidebarModel *self,
                                                    JgHost         *host);
 

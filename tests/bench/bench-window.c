@@ -1,0 +1,272 @@
+/* bench-window.c — the main window's costs, one measurement per run
+ *
+ *   bench-window bare           a bare AdwApplicationWindow (the reference)
+ *   bench-window app            Jumpgate's window on $XDG_CONFIG_HOME's machines
+ *   bench-window filter N       N machines; ms from a filter keystroke to the
+ *                               frame that shows it
+ *   bench-window tabs N         N tabs to the lab's vm1; RSS added per tab
+ *
+ * "bare" and "app" print `mapped MONOTONIC_US` when the window is mapped and
+ * `rss KIB` after 3 s idle; bench-window.sh runs them side by side.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "jg-application.h"
+#include "jg-test-lab.h"
+#include "jg-window.h"
+
+static long
+rss_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static gboolean
+print_rss_and_quit (gpointer app)
+{
+  printf ("rss %ld\n", rss_kib ());
+  fflush (stdout);
+  g_application_quit (app);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_map (GtkWidget *window,
+        gpointer   app)
+{
+  static gboolean done;
+
+  if (done)
+    return;
+  done = TRUE;
+  printf ("mapped %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  fflush (stdout);
+  g_timeout_add_seconds (3, print_rss_and_quit, app);
+}
+
+static void
+on_window_added (GtkApplication *app,
+                 GtkWindow      *window)
+{
+  g_signal_connect (window, "map", G_CALLBACK (on_map), app);
+}
+
+static void
+bare_activate (GtkApplication *app)
+{
+  GtkWidget *window = adw_application_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static int
+run_startup (gboolean bare)
+{
+  g_autoptr(GApplication) app = NULL;
+  char *argv[] = { (char *) "bench-window", NULL };
+
+  if (bare)
+    {
+      app = G_APPLICATION (adw_application_new ("io.github.jumpgate.BenchBare",
+                                                G_APPLICATION_NON_UNIQUE));
+      g_signal_connect (app, "activate", G_CALLBACK (bare_activate), NULL);
+    }
+  else
+    {
+      app = G_APPLICATION (jg_application_new ());
+      g_application_set_flags (app, G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+    }
+  g_signal_connect (app, "window-added", G_CALLBACK (on_window_added), NULL);
+  return g_application_run (app, 1, argv);
+}
+
+static void
+iterate_until (gint64 deadline)
+{
+  while (g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+on_after_paint (GdkFrameClock *clock,
+                gboolean      *painted)
+{
+  *painted = TRUE;
+}
+
+static JgApplication *
+start_app (JgWindow **window_out)
+{
+  JgApplication *app = jg_application_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("%s", error->message);
+  *window_out = jg_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (*window_out), 1100, 700);
+  gtk_window_present (GTK_WINDOW (*window_out));
+  iterate_until (g_get_monotonic_time () + G_USEC_PER_SEC);
+  return app;
+}
+
+static int
+run_filter (guint n)
+{
+  g_autoptr(JgApplication) app = NULL;
+  JgWindow *window;
+  JgInventory *inventory;
+  g_autoptr(JgJumpHost) jump = jg_jump_host_new ();
+  const char *keys[] = { "v", "vm", "vm-", "vm-1", "vm-12", "vm-123", "vm-12", "vm-1", "vm", "" };
+  GdkFrameClock *clock;
+  double worst = 0;
+
+  app = start_app (&window);
+  inventory = jg_application_get_inventory (app);
+  jg_host_set_name (JG_HOST (jump), "bastion");
+  jg_host_set_hostname (JG_HOST (jump), "bastion.example.org");
+  jg_inventory_add (inventory, JG_HOST (jump));
+  {
+    gint64 start = g_get_monotonic_time ();
+
+    for (guint i = 0; i < n; i++)
+      {
+        g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+        g_autofree char *name = g_strdup_printf ("vm-%05u", i);
+        g_autofree char *host = g_strdup_printf ("10.%u.%u.%u", i / 65536, (i / 256) % 256, i % 256);
+
+        jg_host_set_name (JG_HOST (vm), name);
+        jg_host_set_hostname (JG_HOST (vm), host);
+        jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+        jg_inventory_add (inventory, JG_HOST (vm));
+      }
+    printf ("# added %u machines one by one in %.0f ms\n", n,
+            (g_get_monotonic_time () - start) / 1000.0);
+  }
+  iterate_until (g_get_monotonic_time () + G_USEC_PER_SEC / 2);
+
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      gboolean painted = FALSE;
+      gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+      gint64 start = g_get_monotonic_time ();
+      double ms;
+
+      jg_sidebar_model_set_filter_text (jg_window_get_sidebar_model (window), keys[k]);
+      gtk_widget_queue_draw (GTK_WIDGET (window));
+      while (!painted)
+        g_main_context_iteration (NULL, TRUE);
+      ms = (g_get_monotonic_time () - start) / 1000.0;
+      g_signal_handler_disconnect (clock, id);
+      printf ("filter \"%s\" %.2f ms\n", keys[k], ms);
+      worst = MAX (worst, ms);
+      iterate_until (g_get_monotonic_time () + G_USEC_PER_SEC / 10);
+    }
+  printf ("filter-worst %.2f ms (target 16)\n", worst);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return worst <= 16.0 ? 0 : 1;
+}
+
+static int
+run_tabs (guint n)
+{
+  g_autoptr(JgApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgJumpHost) jump = jg_jump_host_new ();
+  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  JgTestLab *lab;
+  JgWindow *window;
+  JgInventory *inventory;
+  long before, after;
+  double per_tab;
+
+  lab = jg_test_lab_start (&error);
+  if (lab == NULL)
+    g_error ("lab: %s", error->message);
+  app = start_app (&window);
+  inventory = jg_application_get_inventory (app);
+  for (int i = 0; i < 2; i++)
+    {
+      JgHost *host = i == 0 ? JG_HOST (jump) : JG_HOST (vm);
+      const char *prefix = i == 0 ? "JUMP" : "VM1";
+      g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
+      g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
+
+      jg_host_set_name (host, i == 0 ? "jump" : "vm1");
+      jg_host_set_hostname (host, jg_test_lab_get (lab, name_key));
+      jg_host_set_port (host, atoi (jg_test_lab_get (lab, port_key)));
+      jg_host_set_user (host, jg_test_lab_get (lab, "JG_LAB_USER"));
+      jg_host_set_auth (host, JG_AUTH_KEY_FILE);
+      jg_host_set_identity_file (host, jg_test_lab_get (lab, "JG_LAB_KEY"));
+      jg_host_set_known_hosts_file (host, jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"));
+    }
+  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+  jg_inventory_add (inventory, JG_HOST (jump));
+  jg_inventory_add (inventory, JG_HOST (vm));
+
+  /* One tab first, so that what every process pays once (VTE, fonts, the
+   * first libssh session) is not counted per tab. */
+  for (guint round = 0; round < 2; round++)
+    {
+      guint count = round == 0 ? 1 : n;
+      gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+      guint connected = 0;
+      g_autoptr(GPtrArray) pages = g_ptr_array_new ();
+
+      if (round == 1)
+        before = rss_kib ();
+      for (guint i = 0; i < count; i++)
+        g_ptr_array_add (pages, jg_window_connect (window, JG_HOST (vm)));
+      while (connected < count && g_get_monotonic_time () < deadline)
+        {
+          connected = 0;
+          g_main_context_iteration (NULL, FALSE);
+          for (guint i = 0; i < pages->len; i++)
+            connected += jg_terminal_page_get_state (g_ptr_array_index (pages, i))
+                         == JG_TERMINAL_PAGE_CONNECTED;
+        }
+      if (connected < count)
+        g_error ("only %u of %u tabs connected", connected, count);
+      iterate_until (g_get_monotonic_time () + 2 * G_USEC_PER_SEC);
+    }
+  after = rss_kib ();
+  per_tab = (after - before) / 1024.0 / n;
+  printf ("tabs %u rss-before %ld KiB rss-after %ld KiB per-tab %.2f MiB (target 5)\n",
+          n, before, after, per_tab);
+  gtk_window_destroy (GTK_WINDOW (window));
+  jg_test_lab_stop (lab);
+  return per_tab <= 5.0 ? 0 : 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *mode = argc > 1 ? argv[1] : "";
+
+  if (g_str_equal (mode, "bare") || g_str_equal (mode, "app"))
+    return run_startup (g_str_equal (mode, "bare"));
+
+  gtk_init ();
+  adw_init ();
+  g_main_context_acquire (NULL);
+  if (g_str_equal (mode, "filter"))
+    return run_filter (argc > 2 ? atoi (argv[2]) : 10000);
+  if (g_str_equal (mode, "tabs"))
+    return run_tabs (argc > 2 ? atoi (argv[2]) : 20);
+  g_printerr ("usage: bench-window bare|app|filter [N]|tabs [N]\n");
+  return 2;
+}
