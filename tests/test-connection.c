@@ -787,6 +787,86 @@ test_no_forwarding (void)
   g_assert_true (g_str_has_prefix (run.error->message, "nofwd:"));
 }
 
+static void
+on_shell (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Run *run = user_data;
+
+  if (!jg_connection_open_shell_finish (JG_CONNECTION (object), result, &run->error))
+    run->done = TRUE;
+  g_main_loop_quit (run->loop);
+}
+
+/* Reads the pty's master until @needle shows up or the shell ends. */
+static gboolean
+read_until (int         master,
+            GString    *seen,
+            const char *needle,
+            Run        *run)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+
+  while (strstr (seen->str, needle) == NULL && g_get_monotonic_time () < deadline)
+    {
+      char buf[4096];
+      gssize n = read (master, buf, sizeof buf);
+
+      if (n > 0)
+        g_string_append_len (seen, buf, n);
+      else if (n < 0 && errno != EAGAIN)
+        return FALSE;        /* EIO: the slave was closed */
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (5000);
+    }
+  return strstr (seen->str, needle) != NULL;
+}
+
+static void
+test_shell_pty (void)
+{
+  g_autoptr(Lab) l = lab_inventory ();
+  g_auto(Run) run = { 0 };
+  g_autoptr(JgConnection) conn = NULL;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  const char *cmd1 = "stty size; echo one-$((6*7))\n";
+  const char *cmd2 = "stty size; echo two-$((6*7)); exit 5\n";
+  int master, slave;
+
+  reset_known_hosts ();
+  master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (master, >=, 0);
+  g_assert_cmpint (grantpt (master), ==, 0);
+  g_assert_cmpint (unlockpt (master), ==, 0);
+  slave = open (ptsname (master), O_RDWR | O_NOCTTY | O_CLOEXEC);
+  g_assert_cmpint (slave, >=, 0);
+  fcntl (master, F_SETFL, fcntl (master, F_GETFL) | O_NONBLOCK);
+
+  conn = make_connection (l, l->vm1, &run);
+  jg_connection_open_shell_async (conn, slave, "xterm-256color", 80, 24, NULL, on_shell, &run);
+  g_main_loop_run (run.loop);
+  g_assert_no_error (run.error);
+
+  g_assert_cmpint (write (master, cmd1, strlen (cmd1)), ==, (gssize) strlen (cmd1));
+  g_assert_true (read_until (master, seen, "one-42", &run));
+  g_assert_nonnull (strstr (seen->str, "24 80"));
+
+  jg_connection_resize (conn, 100, 40);
+  g_string_truncate (seen, 0);
+  g_assert_cmpint (write (master, cmd2, strlen (cmd2)), ==, (gssize) strlen (cmd2));
+  g_assert_true (read_until (master, seen, "two-42", &run));
+  g_assert_nonnull (strstr (seen->str, "40 100"));
+
+  /* exit: ::closed, and the slave is closed so the master sees the end */
+  while (!run.done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_no_error (run.error);
+  g_assert_cmpint (run.status, ==, 5);
+  g_assert_false (read_until (master, seen, "never printed", &run));
+  close (master);
+}
+
 static char *
 sha256_file (const char *path)
 {
@@ -996,6 +1076,7 @@ main (int   argc,
   g_test_add_func ("/connection/vm-down", test_vm_down);
   g_test_add_func ("/connection/no-forwarding", test_no_forwarding);
   g_test_add_func ("/connection/shared-machine", test_shared_machine);
+  g_test_add_func ("/connection/shell-pty", test_shell_pty);
   g_test_add_func ("/connection/concurrent-shared-jump", test_concurrent_shared_jump);
   g_test_add_func ("/connection/bulk-200MiB", test_bulk);
 
