@@ -8,7 +8,7 @@
  * every channel of the session to its file descriptor: the socketpairs of
  * the hops behind it, pty slaves, the pipes of --exec. Other threads talk to
  * it through a command queue and an eventfd; it answers through reporters
- * (g_main_context_invoke on the caller's context).
+ * (an idle source attached to the caller's context).
  *
  * Flow control: a channel's data is written to its fd straight from
  * libssh's packet callback; when the fd is full the rest stays in the
@@ -198,17 +198,27 @@ delivery_dispatch (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Takes the fields of @report. */
+/* Takes the fields of @report. Always through a source on the caller's
+ * context, never inline: g_main_context_invoke () would run the callback
+ * right here when this thread owns (or can acquire) that context, which is
+ * the GTK thread inside jg_session_acquire () (before the caller has its
+ * session, so the report is dropped) or a worker holding its session's
+ * lock (which then deadlocks when the callback pushes a command to it). */
 static void
 reporter_send (JgReporter *reporter,
                JgReport   *report)
 {
   Delivery *d = g_new0 (Delivery, 1);
+  GSource *source;
 
   d->reporter = jg_reporter_ref (reporter);
   d->report = *report;
-  g_main_context_invoke_full (reporter->context, G_PRIORITY_DEFAULT,
-                              delivery_dispatch, d, delivery_free);
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, delivery_dispatch, d, delivery_free);
+  g_source_set_static_name (source, "[jumpgate] report");
+  g_source_attach (source, reporter->context);
+  g_source_unref (source);
 }
 
 /* -------------------------------------------------------------- sessions */
