@@ -346,6 +346,17 @@ write_file (const char *name,
   return path;
 }
 
+static char *
+read_file (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  char *contents = NULL;
+
+  g_file_get_contents (path, &contents, NULL, &error);
+  g_assert_no_error (error);
+  return contents;
+}
+
 /* Runs @argv; returns the exit status (-1: killed), output in @out/@err. */
 static int
 run (const char * const  *argv,
@@ -584,6 +595,152 @@ test_hostile_values (void)
       g_unlink (path);
     }
   g_test_message ("%u hostile scripts checked", n);
+}
+
+/* --------------------------------------------------------- the command line */
+
+static const char *
+jumpgate_program (void)
+{
+  const char *path = g_getenv ("JUMPGATE");
+
+  if (path == NULL)
+    g_test_skip ("JUMPGATE is not set (meson test sets it)");
+  return path;
+}
+
+/* The value of `name='…'` in a generated script (no quotes inside). */
+static char *
+script_value (const char *script,
+              const char *name)
+{
+  g_autofree char *start = g_strdup_printf ("\n%s='", name);
+  const char *p = strstr (script, start);
+  const char *end;
+
+  g_assert_nonnull (p);
+  p += strlen (start);
+  end = strchr (p, '\'');
+  g_assert_nonnull (end);
+  return g_strndup (p, end - p);
+}
+
+static void
+test_cli_key_file (void)
+{
+  const char *jumpgate = jumpgate_program ();
+  g_autofree char *line = NULL;
+  g_autofree char *pub = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *key_line = NULL;
+  g_autofree char *home = g_build_filename (tmpdir, "cli-key-home", NULL);
+  g_autofree char *config = g_build_filename (home, ".config", "jumpgate", NULL);
+  struct { const char *address; const char *port; const char *user; const char *says; } bad[] = {
+    { "my host", "22", "deploy", "contains a space" },
+    { "example.org", "0", "deploy", "1 to 65535" },
+    { "example.org", "22", "de'ploy", "is not a valid user name" },
+    { "example.org", "22", "$(id)", "is not a valid user name" },
+  };
+
+  if (jumpgate == NULL)
+    return;
+  line = new_key (NULL);
+  pub = write_file ("cli-key.pub", line);
+  {
+    const char *argv[] = { "/usr/bin/env", fmt ("HOME=%s", home), jumpgate, "--install-script",
+                           "vps.example.org", "--port", "2200", "--user", "deploy", "--key", pub,
+                           NULL };
+
+    g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 0);
+  }
+  g_assert_true (g_str_has_prefix (out, "#!/bin/sh\n"));
+  id = script_value (out, "jg_id");
+  key_line = jg_install_script_key_line (line, id, NULL);
+  g_assert_cmpstr (keep (script_value (out, "jg_address")), ==, "vps.example.org");
+  g_assert_cmpstr (keep (script_value (out, "jg_port")), ==, "2200");
+  g_assert_cmpstr (keep (script_value (out, "jg_user")), ==, "deploy");
+  g_assert_cmpstr (keep (script_value (out, "jg_create_user")), ==, "yes");
+  g_assert_cmpstr (keep (script_value (out, "jg_key")), ==, key_line);
+  /* With a key of one's own, nothing is saved. */
+  g_assert_false (g_file_test (config, G_FILE_TEST_EXISTS));
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *argv[] = { jumpgate, "--install-script", bad[i].address, "--port", bad[i].port,
+                             "--user", bad[i].user, "--key", pub, NULL };
+
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 2);
+      g_assert_cmpstr (out, ==, "");
+      if (strstr (err, bad[i].says) == NULL)
+        g_error ("jumpgate --install-script said “%s”, not “%s”", err, bad[i].says);
+    }
+  {
+    g_autofree char *private_key = g_build_filename (tmpdir, "cli-private", NULL);
+    const char *argv[] = { jumpgate, "--install-script", "vps.example.org", "--key", private_key, NULL };
+    ssh_key key = NULL;
+
+    g_assert_cmpint (ssh_pki_generate (SSH_KEYTYPE_ED25519, 0, &key), ==, SSH_OK);
+    g_assert_cmpint (ssh_pki_export_privkey_file (key, NULL, NULL, NULL, private_key), ==, SSH_OK);
+    ssh_key_free (key);
+    g_clear_pointer (&err, g_free);
+    g_assert_cmpint (run (argv, tmpdir, NULL, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "This is a private key"));
+  }
+}
+
+/* Without --key: a new key in a real keyring (gnome-keyring-daemon in a
+ * dbus-run-session of its own) and the machine in machines.json. */
+static void
+test_cli_keyring (void)
+{
+  const char *jumpgate = jumpgate_program ();
+  g_autofree char *home = g_build_filename (tmpdir, "cli-keyring-home", NULL);
+  g_autofree char *dbus = g_find_program_in_path ("dbus-run-session");
+  g_autofree char *keyring = g_find_program_in_path ("gnome-keyring-daemon");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *machines = NULL;
+  g_autofree char *keys = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *key = NULL;
+  g_auto(GStrv) key_fields = NULL;
+
+  if (jumpgate == NULL)
+    return;
+  if (dbus == NULL || keyring == NULL)
+    {
+      g_test_skip ("dbus-run-session or gnome-keyring-daemon is missing");
+      return;
+    }
+  g_mkdir_with_parents (home, 0700);
+  {
+    const char *argv[] = {
+      "/usr/bin/env", "-u", "DBUS_SESSION_BUS_ADDRESS", "-u", "XDG_CONFIG_HOME", "-u", "XDG_DATA_HOME",
+      fmt ("HOME=%s", home), dbus, "--", "/bin/sh", "-c",
+      "eval \"$(printf pw | gnome-keyring-daemon --unlock --components=secrets)\" >/dev/null && "
+      "\"$0\" --install-script 203.0.113.7 --user deploy",
+      jumpgate, NULL
+    };
+
+    g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 0);
+  }
+  g_assert_nonnull (strstr (err, "added “203.0.113.7” to Your Own Machines"));
+  id = script_value (out, "jg_id");
+  key = script_value (out, "jg_key");
+  key_fields = g_strsplit (key, " ", 3);
+  machines = read_file (keep (g_build_filename (home, ".config", "jumpgate", "machines.json", NULL)));
+  keys = read_file (keep (g_build_filename (home, ".config", "jumpgate", "keys.json", NULL)));
+  /* The machine has the script's id and uses the new key, whose public
+   * half is the script's. */
+  g_assert_nonnull (strstr (machines, fmt ("\"%s\"", id)));
+  g_assert_nonnull (strstr (machines, "203.0.113.7"));
+  g_assert_nonnull (strstr (machines, "\"own\""));
+  g_assert_nonnull (strstr (keys, fmt ("%s %s", key_fields[0], key_fields[1])));
+  g_assert_nonnull (strstr (keys, "Jumpgate key for 203.0.113.7"));
 }
 
 /* --------------------------------------------------------- the enrollment */
@@ -1036,17 +1193,6 @@ assert_diff_has (const char *diff,
 }
 
 /* ---------------------------------------------------- enrolling a machine */
-
-static char *
-read_file (const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  char *contents = NULL;
-
-  g_file_get_contents (path, &contents, NULL, &error);
-  g_assert_no_error (error);
-  return contents;
-}
 
 static JgEnroll *
 enroll_for (Script     *s,
@@ -1615,6 +1761,8 @@ main (int   argc,
   g_test_add_func ("/wizard/script/generate", test_generate);
   g_test_add_func ("/wizard/script/generate-refuses", test_generate_refuses);
   g_test_add_func ("/wizard/script/hostile-values", test_hostile_values);
+  g_test_add_func ("/wizard/cli/key-file", test_cli_key_file);
+  g_test_add_func ("/wizard/cli/keyring", test_cli_keyring);
   g_test_add_func ("/wizard/enroll/cancel", test_enroll_cancel);
   g_test_add_func ("/wizard/enroll/no-key", test_enroll_no_key);
   g_test_add_func ("/wizard/machine/build", test_machine_build);

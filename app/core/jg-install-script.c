@@ -309,6 +309,12 @@ split_public_key (const char  *line,
     return FALSE;
 
   trimmed = g_strstrip (g_strdup (line));
+  if (g_str_has_prefix (trimmed, "-----BEGIN"))
+    {
+      g_set_error_literal (error, JG_INSTALL_SCRIPT_ERROR, JG_INSTALL_SCRIPT_ERROR_KEY,
+                           _("This is a private key: choose its public key (the .pub file) instead."));
+      return FALSE;
+    }
   for (const char *p = trimmed; *p != '\0'; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
       {

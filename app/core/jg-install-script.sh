@@ -1,21 +1,22 @@
-# The body of the enrollment script (jg-install-script.c puts the shebang,
-# a header and the jg_* values in front of it). POSIX sh: runs under dash,
-# bash, busybox ash; `shellcheck -s sh` clean (tests/test-wizard.c checks
-# the whole generated script).
-#
-# What it changes, each recorded in the state file so that --uninstall
-# removes exactly that and nothing else:
-#   /var/lib/jumpgate-enroll/ID.state    what this script created (root, 0600)
+## The body of the enrollment script: jg-install-script.c puts the shebang,
+## a header and the jg_* values in front of it; lines starting with "##" are
+## left out (jg-embed-text.py). POSIX sh: runs under dash, bash and busybox
+## ash, and is `shellcheck -s sh` clean (tests/test-wizard.c checks the
+## whole generated script).
+# What this script changes, each recorded in its state file so that
+# --uninstall removes exactly that and nothing else (ID is the machine's id):
+#   /var/lib/jumpgate-enroll/ID.state    what it created (root only)
 #   /var/lib/jumpgate-enroll/ID.sh       a copy of this script, for --uninstall
 #   ~USER/.ssh/authorized_keys           one line ending in "jumpgate:ID"
-#                                        (~/.ssh and the file if it made them)
-#   ~USER/.config/jumpgate-enroll/ID.token   the enrollment token (0600, USER's)
-#   the user USER                        only when asked to and it was missing
-#   /etc/ssh/sshd_config.d/jumpgate-ID.conf  only when sshd did not listen on PORT
-#   openssh-server                       installed when no sshd was; left
+#                                        (and ~/.ssh and the file, if it made them)
+#   ~USER/.config/jumpgate-enroll/ID.token   the enrollment token (0600, USER's);
+#                                        Jumpgate deletes it once it has read it
+#   the user USER                        only if asked to and it was missing
+#   /etc/ssh/sshd_config.d/jumpgate-ID.conf  only if sshd did not listen on PORT
+#   openssh-server                       installed if there was no sshd; left
 #                                        installed by --uninstall (it says so)
-# Everything in the user's home is done as that user (setpriv, or su), so
-# a symbolic link there cannot make root write elsewhere.
+# Everything in the user's home is done as that user (setpriv, or su), so a
+# symbolic link there cannot make root write anywhere else.
 
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
