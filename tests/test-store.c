@@ -72,6 +72,10 @@ make_inventory (guint n_machines)
   rule->user = g_strdup ("dev");
   rule->port = 22;
   jg_jump_host_add_rule (bastion, rule);
+  /* ssh_config's `ProxyCommand ssh %r@bastion nc %h %p` */
+  rule = jg_jump_rule_new ("*.kd.io");
+  rule->jump_user_from_target = TRUE;
+  jg_jump_host_add_rule (bastion, rule);
   jg_inventory_add (inventory, JG_HOST (bastion));
 
   jg_host_set_name (JG_HOST (inner), "inner");
@@ -172,9 +176,13 @@ test_round_trip (Fixture       *f,
   g_assert_cmpuint (jg_host_get_port (g_ptr_array_index (chain, 0)), ==, 2222);
 
   rules = jg_jump_host_get_rules (JG_JUMP_HOST (g_ptr_array_index (chain, 0)));
-  g_assert_cmpuint (rules->len, ==, 1);
+  g_assert_cmpuint (rules->len, ==, 2);
   g_assert_cmpstr (((JgJumpRule *) rules->pdata[0])->patterns, ==, "*.lab !db.lab");
   g_assert_cmpstr (((JgJumpRule *) rules->pdata[0])->user, ==, "dev");
+  g_assert_false (((JgJumpRule *) rules->pdata[0])->jump_user_from_target);
+  g_assert_cmpstr (((JgJumpRule *) rules->pdata[1])->patterns, ==, "*.kd.io");
+  g_assert_null (((JgJumpRule *) rules->pdata[1])->user);
+  g_assert_true (((JgJumpRule *) rules->pdata[1])->jump_user_from_target);
 
   own = jg_inventory_lookup (loaded, "Ünïcode “own” box");
   g_assert_nonnull (own);

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "jg-connection.h"
+#include "jg-destination.h"
 #include "jg-session-private.h"
 
 #define DEFAULT_TIMEOUT 20
@@ -201,6 +202,8 @@ jg_connection_new (JgInventory  *inventory,
 {
   g_autoptr(GPtrArray) chain = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autofree char *jump_user = NULL;
+  JgConnection *self;
 
   g_return_val_if_fail (JG_IS_INVENTORY (inventory), NULL);
   g_return_val_if_fail (JG_IS_HOST (host), NULL);
@@ -212,7 +215,19 @@ jg_connection_new (JgInventory  *inventory,
                            local_error->message);
       return NULL;
     }
-  return jg_connection_new_for_chain (host, chain);
+  self = jg_connection_new_for_chain (host, chain);
+
+  /* An unsaved destination routed by a `%r` rule: the jump host next to it
+   * logs in as the destination's user, for this connection only. */
+  jump_user = jg_destination_dup_jump_user (inventory, host);
+  if (jump_user != NULL && self->configs->len >= 2)
+    {
+      JgHopConfig *config = g_ptr_array_index (self->configs, self->configs->len - 2);
+
+      g_free (config->user);
+      config->user = g_steal_pointer (&jump_user);
+    }
+  return self;
 }
 
 JgHost *

@@ -96,7 +96,8 @@ const char   *jg_connection_step_to_string      (JgConnectionStep      step);
 /* Resolves the chain of @host in @inventory now (errors:
  * JG_CONNECTION_ERROR_CONFIG); nothing is contacted before an _async call.
  * The hosts are copied: later edits of the inventory do not affect an
- * existing connection. */
+ * existing connection. @host need not be saved in @inventory (an unsaved
+ * destination, see jg-destination.h); its jump host must be. */
 JgConnection *jg_connection_new                 (JgInventory          *inventory,
                                                  JgHost               *host,
                                                  GError              **error);

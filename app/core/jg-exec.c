@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "jg-connection.h"
+#include "jg-destination.h"
 #include "jg-exec.h"
 #include "jg-session-private.h"
 
@@ -204,6 +205,22 @@ on_exec (GObject      *object,
     }
 }
 
+/* @text for a message: control characters (a terminal's escapes) as “�”. */
+static char *
+printable (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *shown = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (shown, g_unichar_iscntrl (c) ? 0xFFFD : c);
+    }
+  return g_string_free (shown, FALSE);
+}
+
 static int
 dup_fd (int  fd,
         int *saved_flags)
@@ -223,6 +240,7 @@ jg_exec_run (JgInventory  *inventory,
   g_autoptr(GMainContext) context = NULL;
   g_autoptr(JgConnection) connection = NULL;
   g_autofree char *command = NULL;
+  g_autoptr(JgRoute) route = NULL;
   ExecState state = { 0 };
   JgHost *host;
   int flags[3];
@@ -238,12 +256,24 @@ jg_exec_run (JgInventory  *inventory,
                    _("No command to run: use “jumpgate --exec %s -- COMMAND [ARG…]”"), destination);
       return JG_EXEC_CONNECTION_FAILED;
     }
+  /* A saved name first (names may hold spaces), then [user@]host[:port]
+   * through the rules, as ssh resolves through its config. */
   host = jg_inventory_lookup (inventory, destination);
   if (host == NULL)
     {
-      g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_CONFIG,
-                   _("No saved machine or jump host is called “%s”: see “jumpgate --list”"), destination);
-      return JG_EXEC_CONNECTION_FAILED;
+      g_autoptr(GError) parse_error = NULL;
+
+      route = jg_destination_lookup (inventory, destination, &parse_error);
+      if (route == NULL)
+        {
+          g_autofree char *shown = printable (destination);
+
+          g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_CONFIG,
+                       _("No saved machine is called “%s”, and it is not an address to connect to: %s"),
+                       shown, parse_error->message);
+          return JG_EXEC_CONNECTION_FAILED;
+        }
+      host = route->host;
     }
 
   context = g_main_context_new ();

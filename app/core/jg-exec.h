@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 #define JG_EXEC_CONNECTION_FAILED 255
 
 /* Runs @argv (joined with spaces, as ssh does) on the machine or jump host
- * named @destination (its name or id) through its chain, with this
+ * named @destination (its name or id) through its chain — or, when none is,
+ * on `[user@]host[:port]` routed by the jump rules (jg-destination.h) — with this
  * process's stdin, stdout and stderr streamed unbuffered. Questions (an
  * unknown host key, passwords) are asked on the controlling terminal; with
  * none, they are refused. Returns the remote exit status, or 255 with

@@ -813,6 +813,14 @@ plan_patterns (Plan       *plan,
         rule->rule = jg_jump_rule_new (pp->patterns);
         rule->rule->user = g_strdup (options->user);
         rule->rule->port = options->port;
+        /* `ssh %r@jump …`: the jump host's login follows the destination's. */
+        if (options->proxy_kind == JG_SSH_PROXY_COMMAND)
+          {
+            g_autoptr(JgSshJumpCommand) command = jg_ssh_parse_jump_command (options->proxy);
+
+            rule->rule->jump_user_from_target = command != NULL &&
+                                                g_strcmp0 (command->user, "%r") == 0;
+          }
         if (options->identity_files->len > 0)
           identity = g_ptr_array_index (options->identity_files, 0);
         if (identity != NULL && strstr (identity, SAMPLE_NAME) != NULL)
@@ -1071,7 +1079,8 @@ rule_equal (const JgJumpRule *a,
             const JgJumpRule *b)
 {
   return g_strcmp0 (a->user, b->user) == 0 && a->port == b->port &&
-         g_strcmp0 (a->identity_file, b->identity_file) == 0;
+         g_strcmp0 (a->identity_file, b->identity_file) == 0 &&
+         !a->jump_user_from_target == !b->jump_user_from_target;
 }
 
 static void

@@ -42,7 +42,19 @@ jg_jump_rule_copy (const JgJumpRule *rule)
   copy->user = g_strdup (rule->user);
   copy->port = rule->port;
   copy->identity_file = g_strdup (rule->identity_file);
+  copy->jump_user_from_target = rule->jump_user_from_target;
   return copy;
+}
+
+gboolean
+jg_jump_rule_equal (const JgJumpRule *a,
+                    const JgJumpRule *b)
+{
+  g_return_val_if_fail (a != NULL && b != NULL, FALSE);
+
+  return g_strcmp0 (a->patterns, b->patterns) == 0 && g_strcmp0 (a->user, b->user) == 0 &&
+         a->port == b->port && g_strcmp0 (a->identity_file, b->identity_file) == 0 &&
+         !a->jump_user_from_target == !b->jump_user_from_target;
 }
 
 void
@@ -141,5 +153,25 @@ jg_jump_host_clear_rules (JgJumpHost *self)
   if (self->rules->len == 0)
     return;
   g_ptr_array_set_size (self->rules, 0);
+  g_signal_emit (self, signals[RULES_CHANGED], 0);
+}
+
+void
+jg_jump_host_set_rules (JgJumpHost *self,
+                        GPtrArray  *rules)
+{
+  gboolean same;
+
+  g_return_if_fail (JG_IS_JUMP_HOST (self));
+  g_return_if_fail (rules != NULL);
+
+  same = rules->len == self->rules->len;
+  for (guint i = 0; same && i < rules->len; i++)
+    same = jg_jump_rule_equal (g_ptr_array_index (rules, i), g_ptr_array_index (self->rules, i));
+  if (same)
+    return;
+  g_ptr_array_set_size (self->rules, 0);
+  for (guint i = 0; i < rules->len; i++)
+    g_ptr_array_add (self->rules, jg_jump_rule_copy (g_ptr_array_index (rules, i)));
   g_signal_emit (self, signals[RULES_CHANGED], 0);
 }

@@ -13,10 +13,13 @@ G_BEGIN_DECLS
  * this jump host, with the optional defaults below. */
 typedef struct
 {
-  char  *patterns;
-  char  *user;          /* NULL: the destination's own user */
-  guint  port;          /* 0: 22 */
-  char  *identity_file; /* NULL: the jump host's authentication */
+  char     *patterns;
+  char     *user;          /* NULL: the destination's own user */
+  guint     port;          /* 0: 22 */
+  char     *identity_file; /* NULL: the jump host's authentication */
+  /* TRUE: the jump host is logged in to as the destination's user, not as
+   * its own (ssh_config's `ProxyCommand ssh %r@jump …`). */
+  gboolean  jump_user_from_target;
 } JgJumpRule;
 
 #define JG_TYPE_JUMP_RULE (jg_jump_rule_get_type ())
@@ -37,5 +40,11 @@ void        jg_jump_host_add_rule     (JgJumpHost *self,
 void        jg_jump_host_remove_rule  (JgJumpHost *self,
                                        guint       index);
 void        jg_jump_host_clear_rules  (JgJumpHost *self);
+/* Replaces every rule by copies of @rules (element type JgJumpRule) with
+ * one ::rules-changed, and none when nothing changed. */
+void        jg_jump_host_set_rules    (JgJumpHost *self,
+                                       GPtrArray  *rules);
+gboolean    jg_jump_rule_equal        (const JgJumpRule *a,
+                                       const JgJumpRule *b);
 
 G_END_DECLS

@@ -182,6 +182,8 @@ read_rules (JgJumpHost *jump,
       rule->user = g_strdup (member_string (rule_object, "user"));
       member_uint (rule_object, "port", 65535, &rule->port);
       rule->identity_file = g_strdup (member_string (rule_object, "identity_file"));
+      /* "%r": the destination's user, as in ssh_config. */
+      rule->jump_user_from_target = g_strcmp0 (member_string (rule_object, "jump_user"), "%r") == 0;
       jg_jump_host_add_rule (jump, rule);
     }
 }
@@ -549,6 +551,8 @@ write_host (JsonBuilder *builder,
               json_builder_add_int_value (builder, rule->port);
             }
           set_optional_string (builder, "identity_file", rule->identity_file);
+          if (rule->jump_user_from_target)
+            set_optional_string (builder, "jump_user", "%r");
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
