@@ -15,7 +15,9 @@
 #include "jg-cli.h"
 #include "jg-exec.h"
 #include "jg-import.h"
+#include "jg-install-script.h"
 #include "jg-inventory.h"
+#include "jg-keys.h"
 #include "jg-store.h"
 
 static const GOptionEntry main_entries[] = {
@@ -28,6 +30,20 @@ static const GOptionEntry main_entries[] = {
   { "exec", 'e', 0, G_OPTION_ARG_STRING, NULL,
     N_("Run a command on a machine, through its jump hosts, without a window: --exec NAME -- COMMAND [ARG…]"),
     N_("NAME") },
+  { "install-script", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("Print the script that prepares a machine for Jumpgate, to run there as root or to put in "
+       "cloud-init user data: --install-script ADDRESS [--port N] [--user NAME] [--key FILE.pub]. "
+       "Without --key Jumpgate makes a key for the machine in the keyring and adds the machine to "
+       "Your Own Machines (its host key is confirmed on the first connection); with --key the "
+       "script uses that public key and nothing is saved"),
+    N_("ADDRESS") },
+  { "port", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --install-script: the port SSH listens on (default 22)"), N_("N") },
+  { "user", 0, 0, G_OPTION_ARG_STRING, NULL,
+    N_("With --install-script: the user to log in as, created if missing (default: your user name)"),
+    N_("NAME") },
+  { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("With --install-script: the public key the machine accepts"), N_("FILE.pub") },
   { "import-ssh-config", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Import machines and jump hosts from an OpenSSH config file (default ~/.ssh/config)"), NULL },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
@@ -137,12 +153,147 @@ run_import (char **files)
   return 0;
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  JgKey     *key;
+  GError    *error;
+} KeyJob;
+
+static void
+on_install_key_generated (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      data)
+{
+  KeyJob *job = data;
+
+  job->key = jg_keys_generate_finish (JG_KEY_LIST (source), result, &job->error);
+  g_main_loop_quit (job->loop);
+}
+
+/* jumpgate --install-script: the wizard's script on stdout. Without
+ * --key, a new key in the keyring and the machine in machines.json. */
+static int
+run_install_script (const char *address,
+                    const char *port_text,
+                    const char *user,
+                    const char *key_file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *machine_id = g_uuid_string_random ();
+  g_autofree char *token = jg_install_script_new_token ();
+  g_autofree char *public_line = NULL;
+  g_autofree char *script = NULL;
+  g_autoptr(JgKey) key = NULL;
+  JgInstallScriptParams params = { 0 };
+  guint port = 22;
+
+  if (user == NULL)
+    user = g_get_user_name ();
+  if (!jg_install_script_check_address (address, &error) ||
+      (port_text != NULL && !jg_install_script_parse_port (port_text, &port, &error)) ||
+      !jg_install_script_check_user (user, &error))
+    {
+      g_printerr ("jumpgate: %s\n", error->message);
+      return 2;
+    }
+
+  if (key_file != NULL)
+    {
+      g_autofree char *contents = NULL;
+
+      if (!g_file_get_contents (key_file, &contents, NULL, &error))
+        {
+          g_printerr ("jumpgate: %s\n", error->message);
+          return 1;
+        }
+      public_line = g_strdup (g_strstrip (contents));
+    }
+  else
+    {
+      g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+      g_autoptr(GMainContext) context = g_main_context_new ();
+      g_autofree char *name = g_strdup_printf (_("Jumpgate key for %s"), address);
+      KeyJob job = { 0 };
+
+      if (!jg_key_list_load (list, &error))
+        {
+          g_printerr ("jumpgate: %s\n", error->message);
+          return 1;
+        }
+      g_main_context_push_thread_default (context);
+      job.loop = g_main_loop_new (context, FALSE);
+      jg_keys_generate_async (list, JG_KEY_TYPE_ED25519, name, NULL, NULL,
+                              on_install_key_generated, &job);
+      g_main_loop_run (job.loop);
+      g_main_loop_unref (job.loop);
+      g_main_context_pop_thread_default (context);
+      if (job.key == NULL)
+        {
+          g_printerr (_("jumpgate: no key could be kept for the machine: %s (or give a public key of your own with --key FILE.pub)\n"),
+                      job.error->message);
+          g_error_free (job.error);
+          return 1;
+        }
+      key = job.key;
+      public_line = jg_key_dup_public_line (key);
+    }
+
+  params.machine_id = machine_id;
+  params.address = address;
+  params.port = port;
+  params.user = user;
+  params.create_user = TRUE;
+  params.public_key = public_line;
+  params.token = token;
+  script = jg_install_script_generate (&params, &error);
+  if (script == NULL)
+    {
+      g_printerr ("jumpgate: %s\n", error->message);
+      return 2;
+    }
+
+  if (key != NULL)
+    {
+      g_autoptr(JgStore) store = jg_store_new (NULL);
+      g_autoptr(JgInventory) inventory = jg_inventory_new ();
+      g_autoptr(JgMachine) machine = jg_machine_new (JG_MACHINE_KIND_OWN);
+      g_autofree char *name = NULL;
+
+      if (!jg_store_load (store, inventory, &error))
+        {
+          g_printerr ("jumpgate: %s\n", error->message);
+          return 1;
+        }
+      name = jg_inventory_make_unique_name (inventory, address);
+      jg_host_set_id (JG_HOST (machine), machine_id);
+      jg_host_set_name (JG_HOST (machine), name);
+      jg_host_set_hostname (JG_HOST (machine), address);
+      jg_host_set_port (JG_HOST (machine), port);
+      jg_host_set_user (JG_HOST (machine), user);
+      jg_keys_use_key (JG_HOST (machine), key);
+      jg_inventory_add (inventory, JG_HOST (machine));
+      if (!jg_store_save (store, inventory, &error))
+        {
+          g_printerr ("jumpgate: %s\n", error->message);
+          return 1;
+        }
+      g_printerr (_("jumpgate: added “%s” to Your Own Machines, with the new key “%s” in the keyring. "
+                    "Run the script on the machine as root; the first connection asks you to confirm "
+                    "its host key: compare it with the fingerprints the script prints.\n"),
+                  name, jg_key_get_name (key));
+    }
+  g_print ("%s", script);
+  return 0;
+}
+
 static int
 on_handle_local_options (GApplication *app,
                          GVariantDict *options,
                          gpointer      user_data)
 {
   g_autofree char *exec_destination = NULL;
+  g_autofree char *install_address = NULL;
   g_autofree char **remaining = NULL;
   guint n_remaining;
 
@@ -167,6 +318,18 @@ on_handle_local_options (GApplication *app,
 
   if (g_variant_dict_lookup (options, "exec", "s", &exec_destination))
     return run_exec (exec_destination, remaining);
+
+  if (g_variant_dict_lookup (options, "install-script", "s", &install_address))
+    {
+      g_autofree char *port = NULL;
+      g_autofree char *user = NULL;
+      g_autofree char *key = NULL;
+
+      g_variant_dict_lookup (options, "port", "s", &port);
+      g_variant_dict_lookup (options, "user", "s", &user);
+      g_variant_dict_lookup (options, "key", "^ay", &key);
+      return run_install_script (install_address, port, user, key);
+    }
 
   if (g_variant_dict_contains (options, "import-ssh-config"))
     {
