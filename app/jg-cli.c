@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "jg-cli.h"
+#include "jg-diagnose.h"
 #include "jg-exec.h"
 #include "jg-import.h"
 #include "jg-install-script.h"
@@ -44,6 +45,9 @@ static const GOptionEntry main_entries[] = {
     N_("NAME") },
   { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("With --install-script: the public key the machine accepts"), N_("FILE.pub") },
+  { "test", 't', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Test the connection to a machine, hop by hop, and say which step fails and how to fix it"),
+    N_("NAME") },
   { "import-ssh-config", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Import machines and jump hosts from an OpenSSH config file (default ~/.ssh/config)"), NULL },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
@@ -122,6 +126,47 @@ run_exec (const char  *destination,
       g_printerr ("jumpgate: %s\n", error->message);
     return status;
   }
+}
+
+static void
+on_test_prompt (JgDiagnosis *diagnosis,
+                JgPrompt    *prompt,
+                gpointer     user_data)
+{
+  jg_exec_prompt_on_tty (prompt);
+}
+
+/* Walks every hop of NAME and prints the checklist; 0 only when every step
+ * passed, 1 when one failed, 2 when there is no such machine. */
+static int
+run_test (const char *destination)
+{
+  g_autoptr(JgInventory) inventory = load_inventory ();
+  g_autoptr(JgDiagnosis) diagnosis = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  JgHost *host;
+  gboolean ok;
+
+  if (inventory == NULL)
+    return 2;
+  host = jg_inventory_lookup (inventory, destination);
+  if (host == NULL)
+    {
+      g_printerr (_("jumpgate: no saved machine is called “%s” (see jumpgate --list)\n"), destination);
+      return 2;
+    }
+  diagnosis = jg_diagnosis_new (inventory, host, &error);
+  if (diagnosis == NULL)
+    {
+      g_printerr ("jumpgate: %s\n", error->message);
+      return 1;
+    }
+  g_signal_connect (diagnosis, "prompt", G_CALLBACK (on_test_prompt), NULL);
+  ok = jg_diagnosis_run_sync (diagnosis, NULL, NULL);
+  text = jg_diagnosis_format (diagnosis);
+  g_print ("%s", text);
+  return ok ? 0 : 1;
 }
 
 /* Imports FILE (default ~/.ssh/config) into machines.json and prints the
@@ -293,6 +338,7 @@ on_handle_local_options (GApplication *app,
                          gpointer      user_data)
 {
   g_autofree char *exec_destination = NULL;
+  g_autofree char *test_destination = NULL;
   g_autofree char *install_address = NULL;
   g_autofree char **remaining = NULL;
   guint n_remaining;
@@ -318,6 +364,9 @@ on_handle_local_options (GApplication *app,
 
   if (g_variant_dict_lookup (options, "exec", "s", &exec_destination))
     return run_exec (exec_destination, remaining);
+
+  if (g_variant_dict_lookup (options, "test", "s", &test_destination))
+    return run_test (test_destination);
 
   if (g_variant_dict_lookup (options, "install-script", "s", &install_address))
     {

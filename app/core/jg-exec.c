@@ -85,19 +85,17 @@ tty_read_line (int      fd,
   return g_string_free (line, FALSE);
 }
 
-static void
-on_prompt (JgConnection *connection,
-           JgPrompt     *prompt,
-           gpointer      user_data)
+gboolean
+jg_exec_prompt_on_tty (JgPrompt *prompt)
 {
-  ExecState *state = user_data;
   int fd = open_tty ();
+
+  g_return_val_if_fail (JG_IS_PROMPT (prompt), FALSE);
 
   if (fd < 0)
     {
-      state->no_tty = TRUE;
       jg_prompt_cancel (prompt);
-      return;
+      return FALSE;
     }
 
   if (jg_prompt_get_kind (prompt) == JG_PROMPT_HOST_KEY)
@@ -160,6 +158,18 @@ on_prompt (JgConnection *connection,
         }
     }
   close (fd);
+  return TRUE;
+}
+
+static void
+on_prompt (JgConnection *connection,
+           JgPrompt     *prompt,
+           gpointer      user_data)
+{
+  ExecState *state = user_data;
+
+  if (!jg_exec_prompt_on_tty (prompt))
+    state->no_tty = TRUE;
 }
 
 static void

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jg-inventory.h"
+#include "jg-prompt.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,9 @@ int jg_exec_run (JgInventory  *inventory,
                  const char   *destination,
                  char        **argv,
                  GError      **error);
+
+/* Asks @prompt on the controlling terminal (/dev/tty) and answers it;
+ * without one it is cancelled and FALSE returned. Blocks. */
+gboolean jg_exec_prompt_on_tty (JgPrompt *prompt);
 
 G_END_DECLS

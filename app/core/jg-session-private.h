@@ -86,6 +86,30 @@ JgSession  *jg_session_acquire        (JgHopConfig * const *path,
                                        JgReporter          *reporter);
 void        jg_session_release        (JgSession           *session,
                                        JgReporter          *reporter);
+/* A use of the live, authenticated shared session of @path, with
+ * @reporter registered like jg_session_acquire(); NULL when there is none
+ * ready (nothing is connected). */
+JgSession  *jg_session_lookup         (JgHopConfig * const *path,
+                                       guint                n,
+                                       JgReporter          *reporter);
+/* Blocking, for any thread but the session's worker: waits at most
+ * @timeout seconds until the session is ready; FALSE with its error (or
+ * JG_CONNECTION_ERROR_TIMED_OUT) when it is not. */
+gboolean    jg_session_wait_ready     (JgSession           *session,
+                                       guint                timeout,
+                                       GError             **error);
+/* Blocking, for any thread but the session's worker: opens a direct-tcpip
+ * channel to @host port @port on a ready session and returns the local end
+ * of a socketpair the worker pumps to that channel (the caller closes it;
+ * that ends the channel). -1 with @error when the jump host refused
+ * (JG_CONNECTION_ERROR_FORWARD_REFUSED), could not connect
+ * (JG_CONNECTION_ERROR_NO_BANNER: "connect failed"), the session died, or
+ * no answer came within @timeout seconds (JG_CONNECTION_ERROR_TIMED_OUT). */
+int         jg_session_open_forward   (JgSession           *session,
+                                       const char          *host,
+                                       guint                port,
+                                       guint                timeout,
+                                       GError             **error);
 
 /* Open a channel on a ready session; the reporter gets CHANNEL_OPEN then
  * CHANNEL_CLOSED for the returned id. Takes the fds. */
@@ -107,6 +131,24 @@ void        jg_session_resize         (JgSession           *session,
                                        guint                rows);
 void        jg_session_close_channel  (JgSession           *session,
                                        guint                channel_id);
+
+/* Resolves @hostname and connects to @port (each address in turn, each
+ * within @timeout seconds, until @cancel_fd is readable when it is not
+ * -1); @progress, when not NULL, hears CONNECTING and CONNECTED with each
+ * numeric address. Returns a non-blocking socket, or -1 with
+ * JG_CONNECTION_ERROR_RESOLVE, _REFUSED, _TIMED_OUT, _FAILED or
+ * G_IO_ERROR_CANCELLED; @name (the saved name) starts each message. */
+typedef void (*JgTcpProgressFunc) (gpointer          data,
+                                   JgConnectionStep  step,
+                                   const char       *address);
+int         jg_tcp_connect            (const char          *name,
+                                       const char          *hostname,
+                                       guint                port,
+                                       guint                timeout,
+                                       int                  cancel_fd,
+                                       JgTcpProgressFunc    progress,
+                                       gpointer             data,
+                                       GError             **error);
 
 /* For tests: the number of live sessions in the pool. */
 guint       jg_session_pool_count     (void);

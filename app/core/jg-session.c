@@ -288,6 +288,7 @@ struct _JgSession
   GQueue            commands;
   GPtrArray        *reporters;
   gboolean          shutdown;
+  gboolean          worker_done;  /* commands are no longer run */
 
   gint              abandoned;    /* atomic: no one wants it any more */
   int               wake_fd;
@@ -385,14 +386,25 @@ session_wake (JgSession *self)
     g_warning ("Could not wake a connection worker: %s", g_strerror (errno));
 }
 
+static void cmd_fail (JgSession *self,
+                      Cmd       *cmd);
+
 static void
 session_push (JgSession *self,
               Cmd       *cmd)
 {
+  gboolean done;
+
   g_mutex_lock (&self->lock);
-  g_queue_push_tail (&self->commands, cmd);
+  done = self->worker_done;
+  if (!done)
+    g_queue_push_tail (&self->commands, cmd);
   g_mutex_unlock (&self->lock);
-  session_wake (self);
+  /* the worker has ended: nobody would run it */
+  if (done)
+    cmd_fail (self, cmd);
+  else
+    session_wake (self);
 }
 
 /* Sends a progress line to every reporter watching this hop. */
@@ -552,42 +564,45 @@ set_tcp_options (int   fd,
     }
 }
 
-static int
-tcp_connect (JgSession  *self,
-             GError    **error)
+int
+jg_tcp_connect (const char        *name,
+                const char        *hostname,
+                guint              port,
+                guint              timeout,
+                int                cancel_fd,
+                JgTcpProgressFunc  progress,
+                gpointer           data,
+                GError           **error)
 {
-  JgHopConfig *c = self->config;
   struct addrinfo hints = { 0 };
   struct addrinfo *res = NULL;
-  char port[16];
+  char port_text[16];
   int saved_errno = 0;
   gboolean timed_out = FALSE;
   int rc;
 
-  session_progress (self, JG_CONNECTION_STEP_RESOLVING, _("Resolving %s port %u"),
-                    c->hostname, c->port);
-  g_snprintf (port, sizeof port, "%u", c->port);
+  g_snprintf (port_text, sizeof port_text, "%u", port);
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
   hints.ai_flags = AI_ADDRCONFIG;
-  rc = getaddrinfo (c->hostname, port, &hints, &res);
+  rc = getaddrinfo (hostname, port_text, &hints, &res);
   if (rc != 0)
     {
       g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_RESOLVE,
                    _("%s: the name “%s” could not be resolved (%s): check the host name in its settings and the network"),
-                   c->name, c->hostname, rc == EAI_SYSTEM ? g_strerror (errno) : gai_strerror (rc));
+                   name, hostname, rc == EAI_SYSTEM ? g_strerror (errno) : gai_strerror (rc));
       return -1;
     }
 
   for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next)
     {
       char addr[NI_MAXHOST] = "?";
-      struct pollfd pfd;
+      struct pollfd pfd[2];
       int fd;
 
       getnameinfo (ai->ai_addr, ai->ai_addrlen, addr, sizeof addr, NULL, 0, NI_NUMERICHOST);
-      session_progress (self, JG_CONNECTION_STEP_CONNECTING, _("Connecting to %s port %u"),
-                        addr, c->port);
+      if (progress != NULL)
+        progress (data, JG_CONNECTION_STEP_CONNECTING, addr);
       fd = socket (ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
       if (fd < 0)
         {
@@ -600,11 +615,18 @@ tcp_connect (JgSession  *self,
           close (fd);
           continue;
         }
-      pfd.fd = fd;
-      pfd.events = POLLOUT;
+      pfd[0] = (struct pollfd) { fd, POLLOUT, 0 };
+      pfd[1] = (struct pollfd) { cancel_fd, POLLIN, 0 };
       do
-        rc = poll (&pfd, 1, self->timeout * 1000);
+        rc = poll (pfd, cancel_fd >= 0 ? 2 : 1, timeout * 1000);
       while (rc < 0 && errno == EINTR);
+      if (cancel_fd >= 0 && pfd[1].revents != 0)
+        {
+          close (fd);
+          freeaddrinfo (res);
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("%s: connecting was cancelled"), name);
+          return -1;
+        }
       if (rc == 0)
         {
           timed_out = TRUE;
@@ -625,9 +647,8 @@ tcp_connect (JgSession  *self,
               continue;
             }
         }
-      set_tcp_options (fd, c->keepalive);
-      session_progress (self, JG_CONNECTION_STEP_CONNECTED, _("Connected to %s port %u"),
-                        addr, c->port);
+      if (progress != NULL)
+        progress (data, JG_CONNECTION_STEP_CONNECTED, addr);
       freeaddrinfo (res);
       return fd;
     }
@@ -636,38 +657,67 @@ tcp_connect (JgSession  *self,
   if (saved_errno == ECONNREFUSED)
     g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_REFUSED,
                  _("%s: %s port %u refused the connection: its SSH server is not running or listens on another port — check the port in its settings"),
-                 c->name, c->hostname, c->port);
+                 name, hostname, port);
   else if (timed_out)
     g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TIMED_OUT,
                  _("%s: %s port %u did not answer within %u s: the machine is off or unreachable, or a firewall drops the connection"),
-                 c->name, c->hostname, c->port, self->timeout);
+                 name, hostname, port, timeout);
   else
     g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_FAILED,
                  _("%s: could not connect to %s port %u: %s"),
-                 c->name, c->hostname, c->port, g_strerror (saved_errno));
+                 name, hostname, port, g_strerror (saved_errno));
   return -1;
 }
 
-/* The tunnel to this hop through the parent hop. */
-static int
-tunnel_connect (JgSession  *self,
-                GError    **error)
+static void
+tcp_progress (gpointer          data,
+              JgConnectionStep  step,
+              const char       *addr)
 {
+  JgSession *self = data;
+
+  if (step == JG_CONNECTION_STEP_CONNECTING)
+    session_progress (self, step, _("Connecting to %s port %u"), addr, self->config->port);
+  else
+    session_progress (self, step, _("Connected to %s port %u"), addr, self->config->port);
+}
+
+static int
+tcp_connect (JgSession  *self,
+             GError    **error)
+{
+  JgHopConfig *c = self->config;
+  int fd;
+
+  session_progress (self, JG_CONNECTION_STEP_RESOLVING, _("Resolving %s port %u"),
+                    c->hostname, c->port);
+  fd = jg_tcp_connect (c->name, c->hostname, c->port, self->timeout, -1, tcp_progress, self, error);
+  if (fd >= 0)
+    set_tcp_options (fd, c->keepalive);
+  return fd;
+}
+
+/* Asks the worker of @self (ready, or at least not yet ended) for a
+ * direct-tcpip channel to @host port @port and waits for the local end of
+ * the socketpair it pumps; -1 with @error when it failed. */
+static int
+forward_open (JgSession   *self,
+              const char  *host,
+              guint        port,
+              guint        timeout,
+              GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout * G_TIME_SPAN_SECOND;
   ForwardRequest *req;
   Cmd *cmd;
   int fd;
 
-  if (!session_wait_ready (self->parent, error))
-    return -1;
-
-  session_progress (self, JG_CONNECTION_STEP_CONNECTING, _("Opening a tunnel to %s port %u through %s"),
-                    self->config->hostname, self->config->port, self->parent->config->name);
   req = g_new0 (ForwardRequest, 1);
   g_atomic_ref_count_init (&req->ref_count);
   g_mutex_init (&req->lock);
   g_cond_init (&req->cond);
-  req->host = g_strdup (self->config->hostname);
-  req->port = self->config->port;
+  req->host = g_strdup (host);
+  req->port = port;
   req->fd = -1;
 
   cmd = g_new0 (Cmd, 1);
@@ -675,21 +725,42 @@ tunnel_connect (JgSession  *self,
   cmd->fds[0] = cmd->fds[1] = cmd->fds[2] = -1;
   g_atomic_ref_count_inc (&req->ref_count);
   cmd->forward = req;
-  session_push (self->parent, cmd);
+  session_push (self, cmd);
 
   g_mutex_lock (&req->lock);
   while (!req->done)
-    g_cond_wait (&req->cond, &req->lock);
+    if (!g_cond_wait_until (&req->cond, &req->lock, deadline))
+      break;
   fd = req->fd;
   req->fd = -1;
-  if (fd < 0)
+  if (!req->done)
+    g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TIMED_OUT,
+                 _("%s: no answer within %u s while opening a tunnel to %s port %u"),
+                 self->config->name, timeout, host, port);
+  else if (fd < 0)
     {
       g_propagate_error (error, req->error);
       req->error = NULL;
     }
   g_mutex_unlock (&req->lock);
   forward_request_unref (req);
+  return fd;
+}
 
+/* The tunnel to this hop through the parent hop. */
+static int
+tunnel_connect (JgSession  *self,
+                GError    **error)
+{
+  int fd;
+
+  if (!session_wait_ready (self->parent, error))
+    return -1;
+
+  session_progress (self, JG_CONNECTION_STEP_CONNECTING, _("Opening a tunnel to %s port %u through %s"),
+                    self->config->hostname, self->config->port, self->parent->config->name);
+  fd = forward_open (self->parent, self->config->hostname, self->config->port,
+                     self->parent->timeout + 5, error);
   if (fd >= 0)
     session_progress (self, JG_CONNECTION_STEP_CONNECTED, _("Tunnel to %s port %u open through %s"),
                       self->config->hostname, self->config->port, self->parent->config->name);
@@ -1989,6 +2060,8 @@ pump_deliver_eof (Pump *pump)
     }
 }
 
+static gboolean session_alive (JgSession *self);
+
 /* One round of work for a running pump; FALSE when it ended (freed). */
 static gboolean
 pump_process (Pump *pump)
@@ -2028,7 +2101,10 @@ pump_process (Pump *pump)
     pump->finished = TRUE;
   if (pump->remote_closed && sink_idle (&pump->out) && sink_idle (&pump->err))
     pump->finished = TRUE;
-  if (ssh_channel_is_closed (pump->channel) && !pump->remote_closed && pump->setup == SETUP_DONE)
+  /* closed by libssh itself: when the session died, that is the reason,
+   * reported by session_run () — not a normal end */
+  if (ssh_channel_is_closed (pump->channel) && !pump->remote_closed && pump->setup == SETUP_DONE &&
+      session_alive (pump->session))
     pump->finished = TRUE;
 
   if (pump->finished)
@@ -2230,7 +2306,7 @@ session_run (JgSession *self)
   gint64 interval = (gint64) c->keepalive * G_TIME_SPAN_SECOND;
   gint64 next_keepalive = interval > 0 ? g_get_monotonic_time () + interval : G_MAXINT64;
   guint64 last_in = self->received.in_packets;
-  guint missed = 0;
+  gint64 last_in_at = g_get_monotonic_time ();   /* when a packet last came */
   Watch wake = { NULL, self->wake_fd, POLLIN, 0 };
 
   ssh_set_blocking (self->ssh, 0);
@@ -2245,7 +2321,11 @@ session_run (JgSession *self)
       int timeout_ms = 1000;
 
       if (next_keepalive != G_MAXINT64)
-        timeout_ms = CLAMP ((next_keepalive - now) / 1000 + 1, 0, 1000);
+        {
+          gint64 dead_at = last_in_at + KEEPALIVE_MAX_MISSED * interval;
+
+          timeout_ms = CLAMP ((MIN (next_keepalive, dead_at) - now) / 1000 + 1, 0, 1000);
+        }
       for (guint i = 0; i < self->pumps->len; i++)
         if (((Pump *) g_ptr_array_index (self->pumps, i))->setup != SETUP_DONE)
           timeout_ms = MIN (timeout_ms, 50);
@@ -2279,20 +2359,23 @@ session_run (JgSession *self)
                               msg != NULL && *msg != '\0' ? msg : _("closed by the other end"));
         }
 
+      /* Dead when nothing came for KEEPALIVE_MAX_MISSED intervals, though
+       * a keepalive went out every interval: found within that time of the
+       * last packet, not a poll round later. */
       now = g_get_monotonic_time ();
+      if (self->received.in_packets != last_in)
+        {
+          last_in = self->received.in_packets;
+          last_in_at = now;
+        }
+      if (interval > 0 && now - last_in_at >= KEEPALIVE_MAX_MISSED * interval)
+        return g_error_new (JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TRANSPORT_LOST,
+                            _("%s: the connection is dead: no answer to %u keepalives in %u s — the machine or the network went away"),
+                            c->name, KEEPALIVE_MAX_MISSED, KEEPALIVE_MAX_MISSED * c->keepalive);
       if (now >= next_keepalive)
         {
           guint64 out_before = self->sent.out_packets;
 
-          if (self->received.in_packets == last_in)
-            missed++;
-          else
-            missed = 0;
-          last_in = self->received.in_packets;
-          if (missed >= KEEPALIVE_MAX_MISSED)
-            return g_error_new (JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TRANSPORT_LOST,
-                                _("%s: the connection is dead: no answer to %u keepalives in %u s — the machine or the network went away"),
-                                c->name, KEEPALIVE_MAX_MISSED, KEEPALIVE_MAX_MISSED * c->keepalive);
           ssh_send_keepalive (self->ssh);
           /* libssh only collects the previous answer when one is pending */
           if (self->sent.out_packets == out_before)
@@ -2305,6 +2388,37 @@ session_run (JgSession *self)
     }
 }
 
+/* Answers a command the worker will never run with the session's error. */
+static void
+cmd_fail (JgSession *self,
+          Cmd       *cmd)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&self->lock);
+  error = self->error != NULL ? g_error_copy (self->error)
+                              : g_error_new (JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TRANSPORT_LOST,
+                                             _("%s: the connection was closed"), self->config->name);
+  g_mutex_unlock (&self->lock);
+
+  if (cmd->kind == CMD_FORWARD)
+    {
+      forward_request_complete (cmd->forward, -1, g_steal_pointer (&error));
+      forward_request_unref (cmd->forward);
+    }
+  else if (cmd->reporter != NULL && (cmd->kind == CMD_SHELL || cmd->kind == CMD_EXEC))
+    {
+      JgReport report = { 0 };
+
+      report.kind = JG_REPORT_CHANNEL_OPEN;
+      report.hop = self->depth;
+      report.channel_id = cmd->id;
+      report.error = g_steal_pointer (&error);
+      reporter_send (cmd->reporter, &report);
+    }
+  cmd_free (cmd);
+}
+
 static void
 fail_commands (JgSession *self)
 {
@@ -2314,25 +2428,12 @@ fail_commands (JgSession *self)
 
       g_mutex_lock (&self->lock);
       cmd = g_queue_pop_head (&self->commands);
+      if (cmd == NULL)
+        self->worker_done = TRUE;
       g_mutex_unlock (&self->lock);
       if (cmd == NULL)
         break;
-      if (cmd->kind == CMD_FORWARD)
-        {
-          forward_request_complete (cmd->forward, -1, g_error_copy (self->error));
-          forward_request_unref (cmd->forward);
-        }
-      else if (cmd->reporter != NULL && (cmd->kind == CMD_SHELL || cmd->kind == CMD_EXEC))
-        {
-          JgReport report = { 0 };
-
-          report.kind = JG_REPORT_CHANNEL_OPEN;
-          report.hop = self->depth;
-          report.channel_id = cmd->id;
-          report.error = g_error_copy (self->error);
-          reporter_send (cmd->reporter, &report);
-        }
-      cmd_free (cmd);
+      cmd_fail (self, cmd);
     }
 }
 
@@ -2563,6 +2664,82 @@ session_release_use (JgSession *self)
       g_mutex_unlock (&self->lock);
       session_wake (self);
     }
+}
+
+JgSession *
+jg_session_lookup (JgHopConfig * const *path,
+                   guint                n,
+                   JgReporter          *reporter)
+{
+  g_autofree char *key = NULL;
+  JgSession *self;
+
+  g_return_val_if_fail (n >= 1, NULL);
+
+  key = path_key (path, n);
+  g_mutex_lock (&pool_lock);
+  self = pool != NULL ? g_hash_table_lookup (pool, key) : NULL;
+  if (self != NULL)
+    {
+      gboolean ready;
+
+      g_mutex_lock (&self->lock);
+      ready = self->state == STATE_READY && !self->shutdown;
+      g_mutex_unlock (&self->lock);
+      if (ready)
+        {
+          self->users++;
+          for (JgSession *s = self; s != NULL; s = s->parent)
+            {
+              g_mutex_lock (&s->lock);
+              g_ptr_array_add (s->reporters, jg_reporter_ref (reporter));
+              g_mutex_unlock (&s->lock);
+            }
+          jg_session_ref (self);
+        }
+      else
+        self = NULL;
+    }
+  g_mutex_unlock (&pool_lock);
+  return self;
+}
+
+gboolean
+jg_session_wait_ready (JgSession  *self,
+                       guint       timeout,
+                       GError    **error)
+{
+  gint64 deadline;
+  gboolean ready;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  deadline = g_get_monotonic_time () + (gint64) timeout * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&self->lock);
+  while (self->state == STATE_CONNECTING)
+    if (!g_cond_wait_until (&self->cond, &self->lock, deadline))
+      break;
+  ready = self->state == STATE_READY;
+  if (self->state == STATE_CONNECTING)
+    g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TIMED_OUT,
+                 _("%s: the connection was not ready within %u s"), self->config->name, timeout);
+  else if (!ready && error != NULL)
+    *error = g_error_copy (self->error);
+  g_mutex_unlock (&self->lock);
+  return ready;
+}
+
+int
+jg_session_open_forward (JgSession   *self,
+                         const char  *host,
+                         guint        port,
+                         guint        timeout,
+                         GError     **error)
+{
+  g_return_val_if_fail (self != NULL, -1);
+  g_return_val_if_fail (host != NULL, -1);
+
+  return forward_open (self, host, port, MAX (timeout, 1), error);
 }
 
 void
