@@ -938,6 +938,7 @@ install_complete (GTask  *task,
                   GError *error)
 {
   Install *install = g_task_get_task_data (task);
+  g_autoptr(GTask) keep = NULL;
   gboolean added = FALSE;
 
   if (install->returned)
@@ -948,6 +949,8 @@ install_complete (GTask  *task,
   if (error == NULL && (!install->closed || !install->eof[0] || !install->eof[1]))
     return;
 
+  /* the handler's reference may be the last one */
+  keep = g_object_ref (task);
   install->returned = TRUE;
   g_cancellable_cancel (install->reads);
   g_clear_signal_handler (&install->closed_handler, install->connection);
@@ -983,6 +986,7 @@ on_output_read (GObject      *source,
     }
   if (g_bytes_get_size (bytes) == 0)
     {
+      g_debug ("keys: the install command closed its %s", index == 0 ? "stdout" : "stderr");
       install->eof[index] = TRUE;
       install_complete (task, NULL);
       return;
@@ -1013,6 +1017,8 @@ on_install_closed (JgConnection *connection,
 
   install->closed = TRUE;
   install->status = jg_connection_get_exit_status (connection);
+  g_debug ("keys: the install command ended (status %d%s)", install->status,
+           error != NULL ? ", connection lost" : "");
   install_complete (task, error != NULL ? g_error_copy (error) : NULL);
 }
 
@@ -1026,6 +1032,8 @@ on_install_started (GObject      *source,
 
   if (!jg_connection_exec_finish (JG_CONNECTION (source), result, &error))
     install_complete (task, error);
+  else
+    g_debug ("keys: the install command started");
 }
 
 static void
@@ -1105,8 +1113,11 @@ jg_keys_install_async (JgConnection        *connection,
   install->text[0] = g_string_new (NULL);
   install->text[1] = g_string_new (NULL);
   g_task_set_task_data (task, install, (GDestroyNotify) install_free);
-  install->closed_handler = g_signal_connect (connection, "closed",
-                                              G_CALLBACK (on_install_closed), task);
+  /* The handler holds the task until the command ended (or we returned). */
+  install->closed_handler = g_signal_connect_data (connection, "closed",
+                                                   G_CALLBACK (on_install_closed),
+                                                   g_object_ref (task),
+                                                   (GClosureNotify) g_object_unref, 0);
 
   read_output (task, 0);
   read_output (task, 1);

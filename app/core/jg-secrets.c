@@ -127,9 +127,26 @@ typedef struct
   GCancellable *caller;
   gulong        caller_handler;
   GSource      *deadline;
+  GSource      *grace;
   GAsyncResult *result;
   gboolean      timed_out;
+  gboolean      abandoned;
 } Waiter;
+
+/* After the deadline, libsecret has this long to finish the cancelled
+ * call; past it the call is abandoned (its callback never runs: nobody
+ * iterates its context again). libsecret 0.20.5 may never complete a
+ * prompt cancelled while the keyring daemon goes away. */
+#define GRACE_SECONDS 3
+
+static gboolean
+on_grace_over (gpointer data)
+{
+  Waiter *w = data;
+
+  w->abandoned = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
 static gboolean
 on_deadline (gpointer data)
@@ -137,6 +154,9 @@ on_deadline (gpointer data)
   Waiter *w = data;
 
   w->timed_out = TRUE;
+  w->grace = g_timeout_source_new_seconds (GRACE_SECONDS);
+  g_source_set_callback (w->grace, on_grace_over, w, NULL);
+  g_source_attach (w->grace, w->context);
   g_cancellable_cancel (w->cancellable);
   return G_SOURCE_REMOVE;
 }
@@ -178,14 +198,25 @@ on_ready (GObject      *source,
   w->result = g_object_ref (result);
 }
 
-/* The result of the one call started with on_ready and @w (transfer full). */
+static void set_locked_error (Waiter  *w,
+                              GError **error);
+
+/* The result of the one call started with on_ready and @w (transfer
+ * full), or NULL with @error set when it was abandoned. */
 static GAsyncResult *
-waiter_wait (Waiter *w)
+waiter_wait (Waiter  *w,
+             GError **error)
 {
   GAsyncResult *result;
 
-  while (w->result == NULL)
+  while (w->result == NULL && !w->abandoned)
     g_main_context_iteration (w->context, TRUE);
+  if (w->result == NULL)
+    {
+      g_debug ("secrets: the keyring did not finish a cancelled call, abandoned");
+      set_locked_error (w, error);
+      return NULL;
+    }
   result = w->result;
   w->result = NULL;
   return result;
@@ -196,14 +227,23 @@ waiter_end (Waiter *w)
 {
   g_source_destroy (w->deadline);
   g_source_unref (w->deadline);
+  if (w->grace != NULL)
+    {
+      g_source_destroy (w->grace);
+      g_source_unref (w->grace);
+    }
   if (w->caller != NULL)
     {
       g_cancellable_disconnect (w->caller, w->caller_handler);
       g_object_unref (w->caller);
     }
   g_object_unref (w->cancellable);
-  while (g_main_context_iteration (w->context, FALSE))
-    ;
+  if (!w->abandoned)
+    {
+      while (g_main_context_iteration (w->context, FALSE))
+        ;
+    }
+  g_clear_object (&w->result);
   g_main_context_pop_thread_default (w->context);
   g_main_context_unref (w->context);
 }
@@ -281,7 +321,9 @@ get_service (Waiter  *w,
   SecretService *service;
 
   secret_service_get (SECRET_SERVICE_OPEN_SESSION, w->cancellable, on_ready, w);
-  result = waiter_wait (w);
+  result = waiter_wait (w, error);
+  if (result == NULL)
+    return NULL;
   service = secret_service_get_finish (result, &local_error);
   if (service == NULL)
     {
@@ -311,7 +353,9 @@ ensure_default_unlocked (SecretService  *service,
 
   secret_collection_for_alias (service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
                                w->cancellable, on_ready, w);
-  result = waiter_wait (w);
+  result = waiter_wait (w, error);
+  if (result == NULL)
+    return FALSE;
   collection = secret_collection_for_alias_finish (result, &local_error);
   if (local_error != NULL)
     {
@@ -324,7 +368,9 @@ ensure_default_unlocked (SecretService  *service,
   g_debug ("secrets: the default keyring is locked, asking to unlock it");
   objects.data = collection;
   secret_service_unlock (service, &objects, w->cancellable, on_ready, w);
-  unlock_result = waiter_wait (w);
+  unlock_result = waiter_wait (w, error);
+  if (unlock_result == NULL)
+    return FALSE;
   n_unlocked = secret_service_unlock_finish (service, unlock_result, NULL, &local_error);
   if (local_error != NULL)
     {
@@ -368,10 +414,20 @@ search_items (SecretService  *service,
   SecretSearchFlags flags = SECRET_SEARCH_ALL | SECRET_SEARCH_UNLOCK;
   GList *items;
 
+  GList *mine = NULL;
+
   if (load_secrets)
     flags |= SECRET_SEARCH_LOAD_SECRETS;
-  secret_service_search (service, &schema, attributes, flags, w->cancellable, on_ready, w);
-  result = waiter_wait (w);
+  /* Without the schema: a locked gnome-keyring matches the attributes of
+   * its items but not their schema, and a locked item must be found (to
+   * be unlocked, or reported) rather than be taken for "none". */
+  secret_service_search (service, NULL, attributes, flags, w->cancellable, on_ready, w);
+  result = waiter_wait (w, error);
+  if (result == NULL)
+    {
+      *ok = FALSE;
+      return NULL;
+    }
   items = secret_service_search_finish (service, result, &local_error);
   if (local_error != NULL)
     {
@@ -382,16 +438,23 @@ search_items (SecretService  *service,
 
   for (GList *l = items; l != NULL; l = l->next)
     {
+      g_autofree char *schema_name = NULL;
+
       if (secret_item_get_locked (l->data))
         {
           g_list_free_full (items, g_object_unref);
+          g_list_free_full (mine, g_object_unref);
           set_locked_error (w, error);
           *ok = FALSE;
           return NULL;
         }
+      schema_name = secret_item_get_schema_name (l->data);
+      if (g_strcmp0 (schema_name, JG_SECRETS_SCHEMA_NAME) == 0)
+        mine = g_list_prepend (mine, g_object_ref (l->data));
     }
+  g_list_free_full (items, g_object_unref);
   *ok = TRUE;
-  return items;
+  return g_list_reverse (mine);
 }
 
 /* ---- sync API ---------------------------------------------------------- */
@@ -418,10 +481,13 @@ store_value_sync (const char    *owner,
 
       secret_service_store (service, &schema, attributes, SECRET_COLLECTION_DEFAULT, label, value,
                             w.cancellable, on_ready, &w);
-      result = waiter_wait (&w);
-      ok = secret_service_store_finish (service, result, &local_error);
-      if (!ok)
-        set_error (&w, local_error, error);
+      result = waiter_wait (&w, error);
+      if (result != NULL)
+        {
+          ok = secret_service_store_finish (service, result, &local_error);
+          if (!ok)
+            set_error (&w, local_error, error);
+        }
     }
   waiter_end (&w);
 
@@ -509,11 +575,11 @@ clear_sync (const char    *owner,
           g_autoptr(GError) local_error = NULL;
 
           secret_item_delete (l->data, w.cancellable, on_ready, &w);
-          result = waiter_wait (&w);
-          ok = secret_item_delete_finish (l->data, result, &local_error);
-          if (!ok)
+          result = waiter_wait (&w, error);
+          ok = result != NULL && secret_item_delete_finish (l->data, result, &local_error);
+          if (result != NULL && !ok)
             set_error (&w, local_error, error);
-          else
+          else if (ok)
             n_removed++;
         }
       g_list_free_full (items, g_object_unref);
