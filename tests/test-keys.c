@@ -113,6 +113,14 @@ run_in_session (int    argc,
   g_autofree char *config_path = NULL;
   g_autofree char *config = NULL;
   const char *keep = g_getenv ("JG_KEYS_KEEP");
+  static const struct { const char *variable, *path; } folders[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "home/.config" },
+    { "XDG_DATA_HOME", "home/.local/share" },
+    { "XDG_STATE_HOME", "home/.local/state" },
+    { "XDG_CACHE_HOME", "home/.cache" },
+    { "XDG_RUNTIME_DIR", "run" },
+  };
   int status = 0;
 
   if (dir == NULL || self == NULL)
@@ -136,12 +144,12 @@ run_in_session (int    argc,
   g_assert_no_error (error);
 
   g_setenv (ENV_DIR, dir, TRUE);
-  g_setenv ("HOME", g_build_filename (dir, "home", NULL), TRUE);
-  g_setenv ("XDG_CONFIG_HOME", g_build_filename (dir, "home", ".config", NULL), TRUE);
-  g_setenv ("XDG_DATA_HOME", g_build_filename (dir, "home", ".local", "share", NULL), TRUE);
-  g_setenv ("XDG_STATE_HOME", g_build_filename (dir, "home", ".local", "state", NULL), TRUE);
-  g_setenv ("XDG_CACHE_HOME", g_build_filename (dir, "home", ".cache", NULL), TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", g_build_filename (dir, "run", NULL), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, folders[i].path, NULL);
+
+      g_setenv (folders[i].variable, path, TRUE);
+    }
   /* Nothing of the real desktop: no agent, no display for a prompter. */
   g_unsetenv ("SSH_AUTH_SOCK");
   g_unsetenv ("DISPLAY");
