@@ -1,4 +1,4 @@
-/* test-wizard.c — "Add Your Own Machine": the install script and enrollment
+/* test-wizard.c — "Add Your Own JgTestMachine": the install script and enrollment
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
@@ -27,9 +27,9 @@
 #include "jg-enroll.h"
 #include "jg-install-script-private.h"
 #include "jg-known-hosts.h"
+#include "jg-test-machine.h"
 
 static char *tmpdir;
-static char *machine_script;
 static gboolean machines_possible;
 static char *machines_skip_reason;
 static GPtrArray *garbage;   /* strings made inside assertions, freed at exit */
@@ -357,31 +357,6 @@ read_file (const char *path)
   return contents;
 }
 
-/* Runs @argv; returns the exit status (-1: killed), output in @out/@err. */
-static int
-run (const char * const  *argv,
-     const char          *cwd,
-     char               **out,
-     char               **err)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL;
-  g_autofree char *e = NULL;
-  int status = 0;
-
-  g_spawn_sync (cwd, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status, &error);
-  g_assert_no_error (error);
-  if (g_test_verbose ())
-    g_printerr ("# $ %s\n# %s%s", argv[0], o, e);
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-  if (WIFEXITED (status))
-    return WEXITSTATUS (status);
-  return -1;
-}
-
 static void
 test_generate (void)
 {
@@ -414,12 +389,12 @@ test_generate (void)
   g_assert_cmpstr (file_name, ==, "jumpgate-enroll-203.0.113.10.sh");
   g_assert_cmpstr (token_path, ==, fmt (".config/jumpgate-enroll/%s.token", s->id));
 
-  g_assert_cmpint (run (sh_n, tmpdir, NULL, NULL), ==, 0);
+  g_assert_cmpint (jg_test_run (sh_n, tmpdir, NULL, NULL), ==, 0);
   if (shellcheck != NULL)
     {
       const char *check[] = { shellcheck, "-s", "sh", "-S", "style", path, NULL };
 
-      if (run (check, tmpdir, &out, &err) != 0)
+      if (jg_test_run (check, tmpdir, &out, &err) != 0)
         g_error ("shellcheck -s sh:\n%s%s", out, err);
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
@@ -427,17 +402,17 @@ test_generate (void)
   else
     g_test_message ("shellcheck is not installed: not checked (apt-get install shellcheck)");
 
-  g_assert_cmpint (run (show, tmpdir, &out, NULL), ==, 0);
+  g_assert_cmpint (jg_test_run (show, tmpdir, &out, NULL), ==, 0);
   key_line = jg_install_script_key_line (s->public_line, s->id, NULL);
   expected = g_strdup_printf ("id=%s\naddress=203.0.113.10\nport=22\nuser=alice\ncreate-user=no\n"
                               "key=%s\n", s->id, key_line);
   g_assert_cmpstr (out, ==, expected);
   g_clear_pointer (&out, g_free);
 
-  g_assert_cmpint (run (help, tmpdir, &out, NULL), ==, 0);
+  g_assert_cmpint (jg_test_run (help, tmpdir, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "--uninstall"));
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run (bogus, tmpdir, NULL, &err), ==, 1);
+  g_assert_cmpint (jg_test_run (bogus, tmpdir, NULL, &err), ==, 1);
   g_assert_nonnull (strstr (err, "unknown option: --bogus"));
 }
 
@@ -569,8 +544,8 @@ test_hostile_values (void)
           g_free (path);
           path = write_file ("hostile.sh", script);
           sh_n[2] = show[1] = install[1] = path;
-          g_assert_cmpint (run (sh_n, tmpdir, NULL, NULL), ==, 0);
-          g_assert_cmpint (run (show, tmpdir, &out, NULL), ==, 0);
+          g_assert_cmpint (jg_test_run (sh_n, tmpdir, NULL, NULL), ==, 0);
+          g_assert_cmpint (jg_test_run (show, tmpdir, &out, NULL), ==, 0);
           label = g_str_equal (hostile_fields[f], "machine_id") ? "id=" :
                   g_str_equal (hostile_fields[f], "key_line") ? "\nkey=" :
                   g_str_equal (hostile_fields[f], "create_user") ? "\ncreate-user=" :
@@ -586,7 +561,7 @@ test_hostile_values (void)
            * as root this runs in the throwaway system (machine/hostile). */
           if (getuid () != 0)
             {
-              g_assert_cmpint (run (install, tmpdir, NULL, &err), ==, 1);
+              g_assert_cmpint (jg_test_run (install, tmpdir, NULL, &err), ==, 1);
               g_assert_nonnull (strstr (err, "jumpgate: error:"));
             }
           g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
@@ -653,7 +628,7 @@ test_cli_key_file (void)
                            "vps.example.org", "--port", "2200", "--user", "deploy", "--key", pub,
                            NULL };
 
-    g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 0);
+    g_assert_cmpint (jg_test_run (argv, tmpdir, &out, &err), ==, 0);
   }
   g_assert_true (g_str_has_prefix (out, "#!/bin/sh\n"));
   id = script_value (out, "jg_id");
@@ -673,7 +648,7 @@ test_cli_key_file (void)
 
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
-      g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 2);
+      g_assert_cmpint (jg_test_run (argv, tmpdir, &out, &err), ==, 2);
       g_assert_cmpstr (out, ==, "");
       if (strstr (err, bad[i].says) == NULL)
         g_error ("jumpgate --install-script said “%s”, not “%s”", err, bad[i].says);
@@ -687,7 +662,7 @@ test_cli_key_file (void)
     g_assert_cmpint (ssh_pki_export_privkey_file (key, NULL, NULL, NULL, private_key), ==, SSH_OK);
     ssh_key_free (key);
     g_clear_pointer (&err, g_free);
-    g_assert_cmpint (run (argv, tmpdir, NULL, &err), ==, 2);
+    g_assert_cmpint (jg_test_run (argv, tmpdir, NULL, &err), ==, 2);
     g_assert_nonnull (strstr (err, "This is a private key"));
   }
 }
@@ -726,7 +701,7 @@ test_cli_keyring (void)
       jumpgate, NULL
     };
 
-    g_assert_cmpint (run (argv, tmpdir, &out, &err), ==, 0);
+    g_assert_cmpint (jg_test_run (argv, tmpdir, &out, &err), ==, 0);
   }
   g_assert_nonnull (strstr (err, "added “203.0.113.7” to Your Own Machines"));
   id = script_value (out, "jg_id");
@@ -848,28 +823,13 @@ wait_attempts (Wait  *w,
     }
 }
 
-static guint
-free_loopback_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
-                                            G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (lo, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-
-  g_assert_true (g_socket_bind (socket, address, FALSE, NULL));
-  bound = g_socket_get_local_address (socket, NULL);
-  /* Closed when the socket goes: nothing listens there. */
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
 static void
 test_enroll_cancel (void)
 {
   g_autofree char *id = g_uuid_string_random ();
   g_autofree char *token = jg_install_script_new_token ();
   g_autofree char *known_hosts = g_build_filename (tmpdir, "known_hosts.cancel", NULL);
-  guint port = free_loopback_port ();
+  guint port = jg_test_free_loopback_port ();
   g_autoptr(JgEnroll) enroll = jg_enroll_new (id, "127.0.0.1", port, "alice", token);
   g_autoptr(Wait) w = NULL;
   ssh_key key = NULL;
@@ -911,14 +871,6 @@ test_enroll_no_key (void)
 
 /* ------------------------------------------------ the throwaway machines */
 
-typedef struct
-{
-  char       *dir;
-  char       *root;
-  char       *address;
-  GHashTable *env;
-} Machine;
-
 static gboolean
 machines_skip (void)
 {
@@ -933,137 +885,15 @@ machines_skip (void)
 static void
 test_machine_build (void)
 {
-  const char *argv[] = { machine_script, "root", NULL };
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  gint64 start = g_get_monotonic_time ();
-  int status;
+  g_autofree char *message = NULL;
 
-  if (getuid () != 0)
+  if (!jg_test_machine_prepare (&machines_skip_reason, &message))
     {
-      machines_skip_reason = g_strdup ("not root: the script needs a system to run in (chroot, network namespace)");
       g_test_skip (machines_skip_reason);
       return;
     }
-  status = run (argv, tmpdir, &out, &err);
-  if (status == 3)
-    {
-      machines_skip_reason = g_strdup_printf ("no throwaway system possible: %s", g_strstrip (err));
-      g_test_skip (machines_skip_reason);
-      return;
-    }
-  if (status != 0)
-    g_error ("wizard-machine root failed:\n%s", err);
-  g_test_message ("throwaway system %s ready in %.1f s%s%s", g_strstrip (out),
-                  (g_get_monotonic_time () - start) / 1e6, *err != '\0' ? ": " : "", g_strstrip (err));
+  g_test_message ("%s", message);
   machines_possible = TRUE;
-}
-
-static void
-machine_free (Machine *m)
-{
-  const char *argv[] = { machine_script, "destroy", m->dir, NULL };
-
-  if (g_getenv ("JG_WIZARD_KEEP") == NULL)
-    g_assert_cmpint (run (argv, tmpdir, NULL, NULL), ==, 0);
-  else
-    g_test_message ("kept %s (destroy it with %s destroy %s)", m->dir, machine_script, m->dir);
-  g_free (m->dir);
-  g_free (m->root);
-  g_free (m->address);
-  g_hash_table_unref (m->env);
-  g_free (m);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Machine, machine_free)
-
-static Machine *
-machine_new (const char *name)
-{
-  Machine *m = g_new0 (Machine, 1);
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  g_auto(GStrv) lines = NULL;
-  const char *argv[] = { machine_script, "create", NULL, NULL };
-
-  m->dir = g_build_filename (tmpdir, name, NULL);
-  argv[2] = m->dir;
-  if (run (argv, tmpdir, &out, &err) != 0)
-    g_error ("wizard-machine create failed:\n%s", err);
-  m->env = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  lines = g_strsplit (out, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      char *eq = strchr (lines[i], '=');
-
-      if (eq != NULL)
-        g_hash_table_insert (m->env, g_strndup (lines[i], eq - lines[i]), g_strdup (eq + 1));
-    }
-  m->root = g_strdup (g_hash_table_lookup (m->env, "JG_MACHINE_ROOT"));
-  m->address = g_strdup (g_hash_table_lookup (m->env, "JG_MACHINE_ADDR"));
-  g_assert_nonnull (m->root);
-  g_assert_nonnull (m->address);
-  return m;
-}
-
-/* Runs a command as root in the machine; returns its exit status. */
-static int
-machine_run (Machine            *m,
-             const char * const *command,
-             char              **out,
-             char              **err)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-
-  g_ptr_array_add (argv, machine_script);
-  g_ptr_array_add (argv, (char *) "run");
-  g_ptr_array_add (argv, m->dir);
-  for (guint i = 0; command[i] != NULL; i++)
-    g_ptr_array_add (argv, (char *) command[i]);
-  g_ptr_array_add (argv, NULL);
-  return run ((const char * const *) argv->pdata, tmpdir, out, err);
-}
-
-static void
-machine_sh (Machine    *m,
-            const char *shell_command)
-{
-  const char *argv[] = { "/bin/sh", "-c", shell_command, NULL };
-  g_autofree char *err = NULL;
-
-  if (machine_run (m, argv, NULL, &err) != 0)
-    g_error ("in the machine, `%s` failed:\n%s", shell_command, err);
-}
-
-static char *
-machine_path (Machine    *m,
-              const char *path)
-{
-  return g_build_filename (m->root, path, NULL);
-}
-
-/* Puts the script at /root/enroll.sh in the machine. */
-static void
-machine_put_script (Machine    *m,
-                    const char *script)
-{
-  g_autofree char *path = machine_path (m, "root/enroll.sh");
-  g_autoptr(GError) error = NULL;
-
-  g_file_set_contents (path, script, -1, &error);
-  g_assert_no_error (error);
-}
-
-/* Runs `sh SCRIPT ARGS` as root in the machine. */
-static int
-machine_script_run (Machine     *m,
-                    const char  *script_path,
-                    const char  *arg,
-                    char       **out,
-                    char       **err)
-{
-  const char *argv[] = { "/bin/sh", script_path, arg, NULL };
-
-  return machine_run (m, argv, out, err);
 }
 
 /* ------------------------------------------------------------ snapshots */
@@ -1136,7 +966,7 @@ snapshot_entry (const char        *path,
 /* Every path of the machine's tree with its type, mode, owner and
  * content (not times: a file rewritten with the same bytes is unchanged). */
 static GHashTable *
-snapshot (Machine *m)
+snapshot (JgTestMachine *m)
 {
   GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
@@ -1196,7 +1026,7 @@ assert_diff_has (const char *diff,
 
 static JgEnroll *
 enroll_for (Script     *s,
-            Machine    *m,
+            JgTestMachine    *m,
             guint       port,
             const char *user,
             const char *known_hosts)
@@ -1218,7 +1048,7 @@ enroll_for (Script     *s,
 
 /* The machine's host key that the enrollment reported, as its .pub text. */
 static void
-assert_host_key_saved (Machine    *m,
+assert_host_key_saved (JgTestMachine    *m,
                        JgEnroll   *enroll,
                        guint       port,
                        const char *known_hosts)
@@ -1238,7 +1068,7 @@ assert_host_key_saved (Machine    *m,
   pub_name = g_strdup_printf ("etc/ssh/ssh_host_%s_key.pub",
                               g_str_equal (type, "ssh-ed25519") ? "ed25519" :
                               g_str_equal (type, "ssh-rsa") ? "rsa" : "ecdsa");
-  pub_path = machine_path (m, pub_name);
+  pub_path = jg_test_machine_path (m, pub_name);
   pub = read_file (pub_path);
   fields = g_strsplit (pub, " ", 3);
   g_assert_cmpstr (keep (jg_known_hosts_fingerprint (fields[1])), ==, fingerprint);
@@ -1359,7 +1189,7 @@ port_becomes (const char *address,
 static void
 test_machine_existing_user (void)
 {
-  g_autoptr(Machine) m = NULL;
+  g_autoptr(JgTestMachine) m = NULL;
   g_autoptr(Script) s = NULL;
   g_autoptr(JgEnroll) enroll = NULL;
   g_autoptr(Wait) w = NULL;
@@ -1384,12 +1214,12 @@ test_machine_existing_user (void)
 
   if (machines_skip ())
     return;
-  m = machine_new ("existing");
+  m = jg_test_machine_new ("existing");
   s = make_script (m->address, 22, "alice", FALSE);
-  machine_sh (m, "useradd -m -s /bin/bash alice && mkdir -m 700 /home/alice/.ssh && "
+  jg_test_machine_sh (m, "useradd -m -s /bin/bash alice && mkdir -m 700 /home/alice/.ssh && "
                  "echo 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEGuSQj3B9mM22yDaLUlzxrX6NfRYhUye4a1sQCm1jN5 own-key' "
                  "> /home/alice/.ssh/authorized_keys && chown -R alice:alice /home/alice/.ssh");
-  machine_put_script (m, s->script);
+  jg_test_machine_put_script (m, s->script);
   before = snapshot (m);
 
   /* Listening before the machine is ready: nothing answers yet. */
@@ -1399,7 +1229,7 @@ test_machine_existing_user (void)
   g_assert_false (w->done);
   g_assert_cmpint (jg_enroll_get_reached (enroll), ==, JG_ENROLL_STEP_NONE);
 
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
   script_done = g_get_monotonic_time ();
   g_assert_nonnull (strstr (out, "this machine's host keys"));
   g_assert_nonnull (strstr (out, "SHA256:"));
@@ -1419,7 +1249,7 @@ test_machine_existing_user (void)
   /* The token served once and is gone; the key line has the marker. */
   token_file = g_strdup_printf ("%s/home/alice/.config/jumpgate-enroll/%s.token", m->root, s->id);
   g_assert_false (g_file_test (token_file, G_FILE_TEST_EXISTS));
-  ak = machine_path (m, "home/alice/.ssh/authorized_keys");
+  ak = jg_test_machine_path (m, "home/alice/.ssh/authorized_keys");
   ak_contents = read_file (ak);
   key_line = jg_install_script_key_line (s->public_line, s->id, NULL);
   g_assert_true (g_str_has_prefix (ak_contents, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIEGuSQj3B9mM22yDaLUlzxrX6NfRYhUye4a1sQCm1jN5 own-key\n"));
@@ -1446,9 +1276,9 @@ test_machine_existing_user (void)
   /* Run again (the token comes back), and once more: nothing changes. */
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, NULL, NULL), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, NULL, NULL), ==, 0);
   installed = snapshot (m);
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
   g_assert_null (strstr (err, "added Jumpgate's key"));
   again = snapshot (m);
   assert_same_tree (installed, again, "running the script a second time");
@@ -1460,11 +1290,11 @@ test_machine_existing_user (void)
   assert_diff_has (diff, "+ /home/alice/.config (dir 700");
   assert_diff_has (diff, "/home/alice/.config/jumpgate-enroll (dir 700");
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (machine_script_run (m, copy + strlen ("sudo sh "), NULL, &out, NULL), !=, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, copy + strlen ("sudo sh "), NULL, &out, NULL), !=, 0);
   g_clear_pointer (&out, g_free);
   {
     g_autofree char *copy_path = g_strdup_printf ("/var/lib/jumpgate-enroll/%s.sh", s->id);
-    g_assert_cmpint (machine_script_run (m, copy_path, "--uninstall", &out, NULL), ==, 0);
+    g_assert_cmpint (jg_test_machine_run_script (m, copy_path, "--uninstall", &out, NULL), ==, 0);
   }
   g_assert_nonnull (strstr (out, "removed what Jumpgate's enrollment script added"));
   after = snapshot (m);
@@ -1479,7 +1309,7 @@ test_machine_existing_user (void)
 static void
 test_machine_new_user_port (void)
 {
-  g_autoptr(Machine) m = NULL;
+  g_autoptr(JgTestMachine) m = NULL;
   g_autoptr(Script) s = NULL;
   g_autoptr(JgEnroll) wrong = NULL;
   g_autoptr(JgEnroll) enroll = NULL;
@@ -1501,20 +1331,20 @@ test_machine_new_user_port (void)
 
   if (machines_skip ())
     return;
-  m = machine_new ("newuser");
+  m = jg_test_machine_new ("newuser");
   s = make_script (m->address, 2222, "jgnew", TRUE);
   /* Older systems have no setpriv: the script falls back to su. */
-  machine_sh (m, "rm /usr/bin/setpriv");
-  machine_put_script (m, s->script);
+  jg_test_machine_sh (m, "rm /usr/bin/setpriv");
+  jg_test_machine_put_script (m, s->script);
   before = snapshot (m);
 
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "created the user jgnew"));
   g_assert_nonnull (strstr (out, "listen on port 2222"));
   once = snapshot (m);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
   g_assert_null (strstr (out, "created the user"));
   twice = snapshot (m);
   assert_same_tree (once, twice, "running the script a second time");
@@ -1565,7 +1395,7 @@ test_machine_new_user_port (void)
   /* --uninstall: the user, its home, the port and the state are gone. */
   copy_path = g_strdup_printf ("/var/lib/jumpgate-enroll/%s.sh", s->id);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (machine_script_run (m, copy_path, "--uninstall", &out, NULL), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, copy_path, "--uninstall", &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "removed the user jgnew and its home"));
   after = snapshot (m);
   assert_same_tree (before, after, "installing then uninstalling");
@@ -1579,7 +1409,7 @@ test_machine_new_user_port (void)
 static void
 test_machine_install_sshd (void)
 {
-  g_autoptr(Machine) m = NULL;
+  g_autoptr(JgTestMachine) m = NULL;
   g_autoptr(Script) s = NULL;
   g_autoptr(JgEnroll) enroll = NULL;
   g_autoptr(Wait) w = NULL;
@@ -1592,18 +1422,18 @@ test_machine_install_sshd (void)
 
   if (machines_skip ())
     return;
-  m = machine_new ("install");
+  m = jg_test_machine_new ("install");
   s = make_script (m->address, 22, "root", FALSE);
-  machine_sh (m, "DEBIAN_FRONTEND=noninteractive dpkg --purge openssh-server >/dev/null");
-  sshd = machine_path (m, "usr/sbin/sshd");
+  jg_test_machine_sh (m, "DEBIAN_FRONTEND=noninteractive dpkg --purge openssh-server >/dev/null");
+  sshd = jg_test_machine_path (m, "usr/sbin/sshd");
   g_assert_false (g_file_test (sshd, G_FILE_TEST_EXISTS));
-  machine_put_script (m, s->script);
-  g_assert_cmpint (machine_run (m, detect, &out, NULL), ==, 0);
+  jg_test_machine_put_script (m, s->script);
+  g_assert_cmpint (jg_test_machine_run (m, detect, &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "\nsshd=\n"));
   g_assert_nonnull (strstr (out, "install-command=apt-get install -y --no-install-recommends openssh-server\n"));
   g_clear_pointer (&out, g_free);
 
-  g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "installing the SSH server (openssh-server) with apt-get"));
   g_assert_true (g_file_test (sshd, G_FILE_TEST_IS_EXECUTABLE));
 
@@ -1615,12 +1445,12 @@ test_machine_install_sshd (void)
 
   copy_path = g_strdup_printf ("/var/lib/jumpgate-enroll/%s.sh", s->id);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (machine_script_run (m, copy_path, "--uninstall", &out, NULL), ==, 0);
+  g_assert_cmpint (jg_test_machine_run_script (m, copy_path, "--uninstall", &out, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "stays installed"));
   g_assert_true (g_file_test (sshd, G_FILE_TEST_IS_EXECUTABLE));
   g_assert_false (g_file_test (fmt ("%s/var/lib/jumpgate-enroll", m->root), G_FILE_TEST_EXISTS));
   {
-    g_autofree char *ak = machine_path (m, "root/.ssh/authorized_keys");
+    g_autofree char *ak = jg_test_machine_path (m, "root/.ssh/authorized_keys");
     g_assert_false (g_file_test (ak, G_FILE_TEST_EXISTS));
   }
 }
@@ -1630,7 +1460,7 @@ test_machine_install_sshd (void)
 static void
 test_machine_hostile (void)
 {
-  g_autoptr(Machine) m = NULL;
+  g_autoptr(JgTestMachine) m = NULL;
   g_autoptr(GHashTable) before = NULL;
   g_autoptr(GHashTable) after = NULL;
   g_autofree char *mark = NULL;
@@ -1638,11 +1468,11 @@ test_machine_hostile (void)
 
   if (machines_skip ())
     return;
-  m = machine_new ("hostile");
-  machine_sh (m, "useradd -m alice");
-  machine_put_script (m, "#!/bin/sh\n");
+  m = jg_test_machine_new ("hostile");
+  jg_test_machine_sh (m, "useradd -m alice");
+  jg_test_machine_put_script (m, "#!/bin/sh\n");
   before = snapshot (m);
-  mark = machine_path (m, "tmp/pwned");
+  mark = jg_test_machine_path (m, "tmp/pwned");
 
   for (guint t = 0; hostile_templates[t] != NULL; t++)
     {
@@ -1653,17 +1483,17 @@ test_machine_hostile (void)
           g_autofree char *script = hostile_script (hostile_fields[f], value);
           g_autofree char *err = NULL;
 
-          machine_put_script (m, script);
-          if (machine_script_run (m, "/root/enroll.sh", NULL, NULL, &err) != 1 ||
+          jg_test_machine_put_script (m, script);
+          if (jg_test_machine_run_script (m, "/root/enroll.sh", NULL, NULL, &err) != 1 ||
               strstr (err, "jumpgate: error:") == NULL)
             g_error ("the %s value %s did not stop the script:\n%s", hostile_fields[f], value, err);
           g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
-          g_assert_cmpint (machine_script_run (m, "/root/enroll.sh", "--uninstall", NULL, NULL), ==, 1);
+          g_assert_cmpint (jg_test_machine_run_script (m, "/root/enroll.sh", "--uninstall", NULL, NULL), ==, 1);
           g_assert_false (g_file_test (mark, G_FILE_TEST_EXISTS));
           n++;
         }
     }
-  machine_put_script (m, "#!/bin/sh\n");
+  jg_test_machine_put_script (m, "#!/bin/sh\n");
   after = snapshot (m);
   assert_same_tree (before, after, "the hostile scripts");
   g_test_message ("%u hostile scripts refused as root", n);
@@ -1684,7 +1514,7 @@ test_machine_detect (void)
     { "NAME=\"Rocky Linux\"\nID=\"rocky\"\nID_LIKE=\"rhel centos fedora\"\n", "family=rhel\n" },
     { "NAME=\"Arch Linux\"\nID=arch\n", "family=unknown\ninstaller=none\n" },
   };
-  g_autoptr(Machine) m = NULL;
+  g_autoptr(JgTestMachine) m = NULL;
   g_autoptr(Script) s = NULL;
   g_autofree char *os_release = NULL;
   const char *detect[] = { "/bin/sh", "/root/enroll.sh", "--detect", NULL };
@@ -1693,11 +1523,11 @@ test_machine_detect (void)
 
   if (machines_skip ())
     return;
-  m = machine_new ("detect");
+  m = jg_test_machine_new ("detect");
   s = make_script (m->address, 22, "alice", FALSE);
-  machine_put_script (m, s->script);
-  machine_sh (m, "chmod 644 /root/enroll.sh && chmod 755 /root");
-  os_release = machine_path (m, "etc/os-release");
+  jg_test_machine_put_script (m, s->script);
+  jg_test_machine_sh (m, "chmod 644 /root/enroll.sh && chmod 755 /root");
+  os_release = jg_test_machine_path (m, "etc/os-release");
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -1711,7 +1541,7 @@ test_machine_detect (void)
           g_file_set_contents (os_release, cases[i].os_release, -1, &error);
           g_assert_no_error (error);
         }
-      g_assert_cmpint (machine_run (m, detect, &out, NULL), ==, 0);
+      g_assert_cmpint (jg_test_machine_run (m, detect, &out, NULL), ==, 0);
       if (strstr (out, cases[i].expect) == NULL)
         g_error ("--detect with os-release %u printed\n%s\nnot\n%s", i, out, cases[i].expect);
       /* A Debian root: neither dnf nor yum to run, whatever it says. */
@@ -1723,7 +1553,7 @@ test_machine_detect (void)
   {
     g_autofree char *err = NULL;
 
-    g_assert_cmpint (machine_run (m, as_nobody, NULL, &err), ==, 1);
+    g_assert_cmpint (jg_test_machine_run (m, as_nobody, NULL, &err), ==, 1);
     g_assert_nonnull (strstr (err, "run this script as root"));
     g_assert_false (g_file_test (fmt ("%s/var/lib/jumpgate-enroll", m->root), G_FILE_TEST_EXISTS));
   }
@@ -1744,12 +1574,7 @@ main (int   argc,
   g_mkdir_with_parents (home, 0700);
   g_setenv ("HOME", home, TRUE);
   g_unsetenv ("SSH_AUTH_SOCK");
-  /* The machines go when this process goes, however it ends. */
-  if (g_getenv ("JG_WIZARD_KEEP") == NULL)
-    g_setenv ("JG_WIZARD_OWNER_PID", fmt ("%d", (int) getpid ()), TRUE);
-  machine_script = g_strdup (g_getenv ("JG_WIZARD_MACHINE"));
-  if (machine_script == NULL)
-    machine_script = g_build_filename (JG_TEST_SRCDIR, "wizard-machine", NULL);
+  jg_test_machine_init (tmpdir);
 
   g_test_init (&argc, &argv, NULL);
 
@@ -1778,7 +1603,7 @@ main (int   argc,
   if (g_getenv ("JG_WIZARD_KEEP") == NULL)
     {
       const char *rm[] = { "/bin/rm", "-rf", "--one-file-system", tmpdir, NULL };
-      run (rm, "/", NULL, NULL);
+      jg_test_run (rm, "/", NULL, NULL);
     }
   return rc;
 }

@@ -493,6 +493,7 @@ publish (Waiter       *w,
          const char   *fingerprint)
 {
   Update *u = g_new0 (Update, 1);
+  GSource *source;
 
   u->self = g_object_ref (w->self);
   u->reached = reached;
@@ -500,7 +501,15 @@ publish (Waiter       *w,
   u->status = g_strdup (status);
   u->key_type = g_strdup (key_type);
   u->fingerprint = g_strdup (fingerprint);
-  g_main_context_invoke_full (w->context, G_PRIORITY_DEFAULT, apply_update, u, update_free);
+  /* Always through a source, never g_main_context_invoke(): on a context
+   * that nobody owns at this moment invoke() would run apply_update() here,
+   * in the worker. */
+  source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, apply_update, u, update_free);
+  g_source_set_static_name (source, "[jumpgate] enrollment progress");
+  g_source_attach (source, w->context);
+  g_source_unref (source);
 }
 
 /* Within an attempt, only forward progress is shown (no flicker back to

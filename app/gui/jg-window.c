@@ -8,6 +8,7 @@
 
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
+#include "jg-own-machine-wizard.h"
 #include "jg-window.h"
 
 #if __has_include("jg-import.h")
@@ -926,6 +927,38 @@ machine_action (GtkWidget  *widget,
     jg_window_remove_host (self, host);
 }
 
+/* "Add Your Own Machine" is the enrollment wizard (jg-own-machine-wizard.h,
+ * added by the wizard's engineer): the machine is added when it answered. */
+static void
+on_wizard_machine_added (JgWindow  *self,
+                         JgMachine *machine)
+{
+  g_autofree char *text = g_strdup_printf (_("“%s” added"), jg_host_get_name (JG_HOST (machine)));
+
+  jg_window_show_toast (self, text);
+}
+
+static void
+show_own_machine_wizard (JgWindow *self)
+{
+  g_autoptr(JgKeyList) keys = jg_key_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+  JgOwnMachineWizard *wizard;
+
+  if (!jg_key_list_load (keys, &error))
+    {
+      jg_window_show_toast (self, error->message);
+      return;
+    }
+  wizard = jg_own_machine_wizard_new (self->inventory, keys);
+  gtk_window_set_transient_for (GTK_WINDOW (wizard), GTK_WINDOW (self));
+  g_signal_connect_object (wizard, "machine-added", G_CALLBACK (on_wizard_machine_added), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (wizard, "connect", G_CALLBACK (jg_window_connect), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
 static void
 add_action (GtkWidget  *widget,
             const char *action_name,
@@ -934,6 +967,11 @@ add_action (GtkWidget  *widget,
   JgWindow *self = JG_WINDOW (widget);
   g_autoptr(JgHost) host = NULL;
 
+  if (g_str_equal (action_name, "win.add-own"))
+    {
+      show_own_machine_wizard (self);
+      return;
+    }
   if (g_str_equal (action_name, "win.add-jump"))
     host = JG_HOST (jg_jump_host_new ());
   else
