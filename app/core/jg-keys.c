@@ -26,7 +26,6 @@
 #define MAX_KEY_FILE_SIZE (1024 * 1024)
 /* What the install command may print, at the most. */
 #define MAX_INSTALL_OUTPUT (64 * 1024)
-#define INSTALL_READ_TIMEOUT_MS (60 * 1000)
 
 G_DEFINE_QUARK (jg-keys-error-quark, jg_keys_error)
 
@@ -806,92 +805,6 @@ jg_keys_install_check (int          exit_status,
                    exit_status, reason);
       return FALSE;
     }
-}
-
-static gboolean
-read_channel (ssh_channel   channel,
-              int           is_stderr,
-              int           timeout_ms,
-              GString      *into)
-{
-  char buffer[4096];
-
-  for (;;)
-    {
-      int n = timeout_ms > 0
-                ? ssh_channel_read_timeout (channel, buffer, sizeof buffer, is_stderr, timeout_ms)
-                : ssh_channel_read_nonblocking (channel, buffer, sizeof buffer, is_stderr);
-
-      if (n == SSH_ERROR)
-        return FALSE;
-      if (n == 0)
-        return timeout_ms == 0 || ssh_channel_is_eof (channel);
-      if (into->len < MAX_INSTALL_OUTPUT)
-        g_string_append_len (into, buffer, n);
-    }
-}
-
-gboolean
-jg_keys_install_on_session (ssh_session   session,
-                            const char   *public_line,
-                            gboolean     *added,
-                            GError      **error)
-{
-  g_autoptr(GString) output = g_string_new (NULL);
-  g_autoptr(GString) errors = g_string_new (NULL);
-  g_autoptr(JgKey) key = NULL;
-  g_autofree char *line = NULL;
-  g_autoptr(GError) local_error = NULL;
-  ssh_channel channel;
-  gsize done = 0;
-  int status;
-
-  g_return_val_if_fail (session != NULL, FALSE);
-  g_return_val_if_fail (public_line != NULL, FALSE);
-
-  key = jg_key_new_from_public_line (public_line, &local_error);
-  if (key == NULL)
-    {
-      g_set_error (error, JG_KEYS_ERROR, JG_KEYS_ERROR_FAILED, "%s", local_error->message);
-      return FALSE;
-    }
-  line = g_strconcat (jg_key_get_public_line (key), "\n", NULL);
-
-  channel = ssh_channel_new (session);
-  if (channel == NULL || ssh_channel_open_session (channel) != SSH_OK ||
-      ssh_channel_request_exec (channel, jg_keys_install_command ()) != SSH_OK)
-    {
-      g_set_error (error, JG_KEYS_ERROR, JG_KEYS_ERROR_INSTALL_FAILED,
-                   _("The machine refused to run the command that installs the key: %s"),
-                   ssh_get_error (session));
-      g_clear_pointer (&channel, ssh_channel_free);
-      return FALSE;
-    }
-
-  while (done < strlen (line))
-    {
-      int n = ssh_channel_write (channel, line + done, strlen (line) - done);
-
-      if (n == SSH_ERROR)
-        break;
-      done += n;
-    }
-  if (done < strlen (line) || ssh_channel_send_eof (channel) != SSH_OK ||
-      !read_channel (channel, 0, INSTALL_READ_TIMEOUT_MS, output) ||
-      !read_channel (channel, 1, 0, errors))
-    {
-      g_set_error (error, JG_KEYS_ERROR, JG_KEYS_ERROR_INSTALL_FAILED,
-                   _("The connection failed while installing the key: %s"),
-                   ssh_get_error (session));
-      ssh_channel_free (channel);
-      return FALSE;
-    }
-
-  status = ssh_channel_get_exit_status (channel);
-  ssh_channel_close (channel);
-  ssh_channel_free (channel);
-  g_debug ("keys: install command exit status %d, output “%s”", status, output->str);
-  return jg_keys_install_check (status, output->str, errors->str, added, error);
 }
 
 /* ---- install through a JgConnection ------------------------------------ */

@@ -126,10 +126,9 @@ ssh_key     jg_keys_load_private_finish    (GAsyncResult        *result,
  * public key line on its standard input, creates ~/.ssh (0700), appends the
  * line to ~/.ssh/authorized_keys (0600) unless that key is there already,
  * and prints "added" or "present". The key never appears in the command.
- * Run it on an authenticated connection with the key line and a newline
- * on stdin, then hand the exit status and output to
- * jg_keys_install_check(). On success switch the machine to the key with
- * jg_keys_use_key() and save the inventory. */
+ * jg_keys_install_async() runs it through a JgConnection and checks the
+ * outcome with jg_keys_install_check(). On success switch the machine to
+ * the key with jg_keys_use_key() and save the inventory. */
 const char *jg_keys_install_command        (void);
 gboolean    jg_keys_install_check          (int                  exit_status,
                                             const char          *output,
@@ -148,13 +147,6 @@ void        jg_keys_install_async          (JgConnection        *connection,
                                             gpointer             user_data);
 gboolean    jg_keys_install_finish         (JgConnection        *connection,
                                             GAsyncResult        *result,
-                                            gboolean            *added,
-                                            GError             **error);
-/* All of it on an authenticated, blocking @session owned by the calling
- * (worker) thread: opens a channel, runs the command, feeds it
- * @public_line. @added: FALSE when the key was there already. */
-gboolean    jg_keys_install_on_session     (ssh_session          session,
-                                            const char          *public_line,
                                             gboolean            *added,
                                             GError             **error);
 
