@@ -30,6 +30,7 @@
 #include <glib/gstdio.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -2126,6 +2127,7 @@ test_lab_install_and_login (void)
   const char *pw_user;
   struct passwd *pw;
   guint n_prompts = 0;
+  int lock_fd;
   int accepted;
   GStatBuf st;
 
@@ -2144,6 +2146,16 @@ test_lab_install_and_login (void)
     }
   pw = getpwnam (pw_user);
   g_assert_nonnull (pw);
+  /* The password user's home is shared by every lab: two runs of this
+   * test (make test beside a developer's run) take turns with its
+   * authorized_keys. */
+  {
+    g_autofree char *lock_path = g_build_filename (g_get_tmp_dir (), "jg-keys-lab-user.lock", NULL);
+
+    lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    g_assert_cmpint (lock_fd, >=, 0);
+    g_assert_cmpint (flock (lock_fd, LOCK_EX), ==, 0);
+  }
   authorized = g_build_filename (pw->pw_dir, ".ssh", "authorized_keys", NULL);
 
   g_assert_true (g_file_get_contents (jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"), &known, NULL,
@@ -2215,6 +2227,7 @@ test_lab_install_and_login (void)
   g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_USER"));
 
   remove_lines_with (authorized, blob + strlen ("ssh-ed25519 "));
+  close (lock_fd);
 }
 
 /* ---- last: nothing anywhere ------------------------------------------------ */
