@@ -361,6 +361,27 @@ jg_destination_parse (const char  *text,
   return ok ? g_steal_pointer (&dest) : NULL;
 }
 
+/* @text for a message: control characters (a terminal's escapes) as “�”. */
+char *
+jg_destination_dup_printable (const char *text)
+{
+  g_autofree char *valid = NULL;
+  GString *shown;
+
+  g_return_val_if_fail (text != NULL, NULL);
+
+  valid = g_utf8_make_valid (text, -1);
+  shown = g_string_new (NULL);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      g_string_append_unichar (shown, g_unichar_iscntrl (c) ? 0xFFFD : c);
+    }
+  return g_string_free (shown, FALSE);
+}
+
 char *
 jg_destination_to_string (const JgDestination *self)
 {
@@ -569,13 +590,16 @@ jg_route_free (JgRoute *route)
   g_free (route);
 }
 
-/* A copy of @host that is not saved (its own id), every property but the id. */
-static JgHost *
-copy_host (JgHost *host)
+JgHost *
+jg_host_dup_unsaved (JgHost *host)
 {
   g_autofree GParamSpec **pspecs = NULL;
-  JgHost *copy = g_object_new (G_OBJECT_TYPE (host), NULL);
+  JgHost *copy;
   guint n;
+
+  g_return_val_if_fail (JG_IS_HOST (host), NULL);
+
+  copy = g_object_new (G_OBJECT_TYPE (host), NULL);
 
   pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (host), &n);
   for (guint i = 0; i < n; i++)
@@ -636,7 +660,7 @@ route_to_saved (JgHost              *saved,
   else
     {
       /* ssh's `ssh root@alias`: the alias's settings, this login. */
-      route->host = copy_host (saved);
+      route->host = jg_host_dup_unsaved (saved);
       if (dest->user != NULL)
         jg_host_set_user (route->host, dest->user);
       if (dest->port != 0)

@@ -59,6 +59,9 @@ void            jg_destination_free        (JgDestination        *self);
 /* `user@host:port` with the parts given, IPv6 in brackets when a port follows. */
 char           *jg_destination_to_string   (const JgDestination  *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (JgDestination, jg_destination_free)
+/* @text as it may be shown in a message: control characters (a terminal's
+ * escape sequences) replaced by “�”, invalid UTF-8 made valid. */
+char           *jg_destination_dup_printable (const char         *text);
 
 typedef enum
 {
@@ -105,6 +108,10 @@ const JgJumpRule *jg_inventory_match_rule  (JgInventory          *inventory,
  * destination's (`%r`), @host's user. NULL otherwise. */
 char           *jg_destination_dup_jump_user (JgInventory        *inventory,
                                               JgHost             *host);
+
+/* A copy of @host that is not saved: every setting, its unknown members
+ * and its rules, but an id of its own. */
+JgHost         *jg_host_dup_unsaved        (JgHost               *host);
 
 /* Checks a rule's patterns: FALSE with a message (JG_DESTINATION_ERROR_INVALID_HOST)
  * when they are empty, hold characters no host name has, or can never match

@@ -215,22 +215,6 @@ on_exec (GObject      *object,
     }
 }
 
-/* @text for a message: control characters (a terminal's escapes) as “�”. */
-static char *
-printable (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *shown = g_string_new (NULL);
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      g_string_append_unichar (shown, g_unichar_iscntrl (c) ? 0xFFFD : c);
-    }
-  return g_string_free (shown, FALSE);
-}
-
 static int
 dup_fd (int  fd,
         int *saved_flags)
@@ -276,7 +260,7 @@ jg_exec_run (JgInventory  *inventory,
       route = jg_destination_lookup (inventory, destination, &parse_error);
       if (route == NULL)
         {
-          g_autofree char *shown = printable (destination);
+          g_autofree char *shown = jg_destination_dup_printable (destination);
 
           g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_CONFIG,
                        _("No saved machine is called “%s”, and it is not an address to connect to: %s"),

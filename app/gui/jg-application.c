@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-application.h"
+#include "jg-destination.h"
 #include "jg-preferences.h"
 #include "jg-sidebar-model.h"
 #include "jg-terminal-page.h"
@@ -135,13 +136,20 @@ jg_application_command_line (GApplication            *app,
 
   if (name != NULL)
     {
+      g_autoptr(JgRoute) route = NULL;
+      g_autoptr(GError) error = NULL;
       JgHost *host = jg_inventory_lookup (self->inventory, name);
 
+      /* Not a saved name: [user@]host[:port] through the jump rules, as ssh. */
+      if (host == NULL && (route = jg_destination_lookup (self->inventory, name, &error)) != NULL)
+        host = route->host;
       if (host == NULL)
         {
+          g_autofree char *shown = jg_destination_dup_printable (name);
+
           g_application_command_line_printerr (cmdline,
-                                               _("jumpgate: no saved machine is called “%s” (see jumpgate --list)\n"),
-                                               name);
+                                               _("jumpgate: no saved machine is called “%s”, and it is not an address to connect to: %s\n"),
+                                               shown, error->message);
           /* A first instance with nothing to show ends here. */
           return 1;
         }

@@ -9,7 +9,9 @@
 
 #include <glib/gi18n.h>
 
+#include "jg-destination.h"
 #include "jg-machine-editor.h"
+#include "jg-rules-group.h"
 
 struct _JgMachineEditor
 {
@@ -20,6 +22,9 @@ struct _JgMachineEditor
   GPtrArray            *jump_ids;   /* index in jump_row → id, [0] = NULL */
   gboolean              is_new;
   gboolean              valid;
+  gboolean              jump_chosen;   /* the person chose the jump host: rules stay out */
+  gboolean              jump_by_rule;  /* the jump host was set from a rule */
+  guint                 jump_default;  /* what it was before a rule set it */
 
   AdwViewSwitcherTitle *switcher_title;
   GtkWidget            *save_button;
@@ -41,6 +46,7 @@ struct _JgMachineEditor
   AdwEntryRow          *known_hosts_row;
   AdwEntryRow          *term_row;
   GtkWidget            *remove_group;
+  JgRulesGroup         *rules_group;
 };
 
 G_DEFINE_FINAL_TYPE (JgMachineEditor, jg_machine_editor, ADW_TYPE_WINDOW)
@@ -210,6 +216,9 @@ validate (JgMachineEditor *self)
         break;
       }
 
+  if (JG_IS_JUMP_HOST (self->host) && problem == NULL)
+    problem = jg_rules_group_get_problem (self->rules_group);
+
   gtk_widget_set_visible (GTK_WIDGET (self->key_file_row), auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (self->identities_only_row, auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (self->remember_row, auth == JG_AUTH_PASSWORD || auth == JG_AUTH_AUTO);
@@ -295,11 +304,67 @@ jg_machine_editor_save (JgMachineEditor *self)
       jg_host_set_extra (self->host, json_object_get_size (copy) > 0 ? copy : NULL);
     }
   g_object_thaw_notify (G_OBJECT (self->host));
+  if (JG_IS_JUMP_HOST (self->host))
+    {
+      g_autoptr(GPtrArray) rules = jg_rules_group_dup_rules (self->rules_group);
+
+      jg_jump_host_set_rules (JG_JUMP_HOST (self->host), rules);
+    }
 
   if (self->is_new && jg_inventory_find_by_id (self->inventory, jg_host_get_id (self->host)) == NULL)
     jg_inventory_add (self->inventory, self->host);
   self->is_new = FALSE;
   return TRUE;
+}
+
+/* A new virtual machine: its jump host follows the first rule that matches
+ * the host name as it is typed, until the person chooses one. */
+static void
+on_host_changed (JgMachineEditor *self)
+{
+  g_autofree char *hostname = NULL;
+  const JgJumpRule *rule;
+  JgJumpHost *jump = NULL;
+  guint index = GTK_INVALID_LIST_POSITION;
+
+  if (self->inventory == NULL || !self->is_new || !JG_IS_MACHINE (self->host) ||
+      is_own_selected (self) || self->jump_chosen)
+    return;
+  hostname = row_text (self->host_row);
+  rule = jg_inventory_match_rule (self->inventory, hostname, &jump, NULL);
+  if (rule != NULL)
+    {
+      g_autofree char *subtitle = g_strdup_printf (_("From the rule %s"), rule->patterns);
+
+      for (guint i = 1; i < self->jump_ids->len; i++)
+        if (g_strcmp0 (g_ptr_array_index (self->jump_ids, i), jg_host_get_id (JG_HOST (jump))) == 0)
+          index = i;
+      if (index == GTK_INVALID_LIST_POSITION)
+        return;
+      if (!self->jump_by_rule)
+        self->jump_default = adw_combo_row_get_selected (self->jump_row);
+      adw_combo_row_set_selected (self->jump_row, index);
+      self->jump_chosen = FALSE;
+      self->jump_by_rule = TRUE;
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->jump_row), subtitle);
+    }
+  else if (self->jump_by_rule)
+    {
+      self->jump_by_rule = FALSE;
+      adw_combo_row_set_selected (self->jump_row, self->jump_default);
+      self->jump_chosen = FALSE;
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (self->jump_row), NULL);
+    }
+}
+
+static void
+on_jump_selected (JgMachineEditor *self)
+{
+  /* Set by on_host_changed (), which clears this again, or by the person. */
+  self->jump_chosen = TRUE;
+  if (self->jump_by_rule)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (self->jump_row), NULL);
+  self->jump_by_rule = FALSE;
 }
 
 static void
@@ -424,6 +489,11 @@ load (JgMachineEditor *self)
     }
   adw_combo_row_set_model (self->jump_row, G_LIST_MODEL (jumps));
   adw_combo_row_set_selected (self->jump_row, selected);
+  self->jump_chosen = FALSE;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->rules_group), JG_IS_JUMP_HOST (host));
+  if (JG_IS_JUMP_HOST (host))
+    jg_rules_group_set_rules (self->rules_group, jg_jump_host_get_rules (JG_JUMP_HOST (host)));
 
   adw_combo_row_set_selected (self->auth_row, jg_host_get_auth (host));
   gtk_editable_set_text (GTK_EDITABLE (self->key_file_row), jg_host_get_identity_file (host) ?: "");
@@ -460,6 +530,8 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
 
   object_class->dispose = jg_machine_editor_dispose;
 
+  g_type_ensure (JG_TYPE_RULES_GROUP);
+
   signals[REMOVE_REQUESTED] =
     g_signal_new ("remove-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, JG_TYPE_HOST);
@@ -486,7 +558,10 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, known_hosts_row);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, term_row);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, remove_group);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, rules_group);
   gtk_widget_class_bind_template_callback (widget_class, validate);
+  gtk_widget_class_bind_template_callback (widget_class, on_host_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_jump_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_action);

@@ -59,6 +59,18 @@ update_labels (JgMachineRow *self)
       else
         subtitle = g_strdup_printf ("%s@%s", user, hostname);
     }
+  else if (jg_sidebar_node_get_rule (self->node) != NULL)
+    {
+      const JgJumpRule *rule = jg_sidebar_node_get_rule (self->node);
+
+      /* What the rule sets for the hosts it matches. */
+      if (rule->user != NULL && rule->port != 0)
+        subtitle = g_strdup_printf (_("as %s, port %u"), rule->user, rule->port);
+      else if (rule->user != NULL)
+        subtitle = g_strdup_printf (_("as %s"), rule->user);
+      else if (rule->port != 0)
+        subtitle = g_strdup_printf (_("port %u"), rule->port);
+    }
   gtk_label_set_label (self->subtitle, subtitle);
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle), subtitle != NULL);
 }
@@ -100,7 +112,8 @@ static void
 update_kind (JgMachineRow *self)
 {
   JgHost *host = self->node ? jg_sidebar_node_get_host (self->node) : NULL;
-  gboolean section = self->node != NULL && host == NULL;
+  gboolean section = self->node != NULL &&
+                     jg_sidebar_node_get_kind (self->node) == JG_SIDEBAR_NODE_SECTION;
 
   gtk_widget_set_visible (GTK_WIDGET (self->icon), !section);
   if (section)
@@ -115,7 +128,13 @@ update_kind (JgMachineRow *self)
       gtk_widget_remove_css_class (GTK_WIDGET (self->title), "dim-label");
       gtk_widget_remove_css_class (GTK_WIDGET (self), "jg-section");
     }
-  if (JG_IS_JUMP_HOST (host))
+  /* "Any host matching *.lab !db.lab": the patterns matter, so the title
+   * of a rule wraps rather than losing them to an ellipsis. */
+  gtk_label_set_wrap (self->title, host == NULL);
+  gtk_label_set_ellipsize (self->title, host == NULL ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  if (host == NULL)
+    gtk_image_set_from_icon_name (self->icon, "folder-saved-search-symbolic");   /* a jump rule */
+  else if (JG_IS_JUMP_HOST (host))
     gtk_image_set_from_icon_name (self->icon, "network-server-symbolic");
   else if (JG_IS_MACHINE (host) && jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN)
     gtk_image_set_from_icon_name (self->icon, "computer-symbolic");

@@ -164,7 +164,7 @@ static gboolean
 node_matches (JgSidebarModel *self,
               JgSidebarNode  *node)
 {
-  return node->host != NULL
+  return (node->host != NULL || node->rule != NULL)
          && (self->needle == NULL || strstr (node->haystack, self->needle) != NULL);
 }
 
@@ -221,6 +221,41 @@ find_parent (JgSidebarModel *self,
   if (chain == NULL)
     return self->vm_section;
   return g_hash_table_lookup (self->nodes, jump);
+}
+
+/* Keeps a RULE node per rule of @jump (the same node while its rule is
+ * unchanged, so its row stays) and appends them to @node's children. */
+static void
+add_rule_nodes (JgSidebarNode *node,
+                JgJumpHost    *jump)
+{
+  GPtrArray *rules = jg_jump_host_get_rules (jump);
+
+  if (rules->len == 0)
+    {
+      g_clear_pointer (&node->rule_nodes, g_ptr_array_unref);
+      return;
+    }
+  if (node->rule_nodes == NULL)
+    node->rule_nodes = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < rules->len; i++)
+    {
+      JgJumpRule *rule = g_ptr_array_index (rules, i);
+      JgSidebarNode *kept = i < node->rule_nodes->len ? g_ptr_array_index (node->rule_nodes, i) : NULL;
+
+      if (kept != NULL && jg_jump_rule_equal (kept->rule, rule))
+        continue;
+      if (kept != NULL)
+        g_ptr_array_index (node->rule_nodes, i) = jg_sidebar_node_new_rule (jump, rule);
+      else
+        g_ptr_array_add (node->rule_nodes, jg_sidebar_node_new_rule (jump, rule));
+      g_clear_object (&kept);
+    }
+  g_ptr_array_set_size (node->rule_nodes, rules->len);
+  if (node->kids == NULL)
+    node->kids = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < node->rule_nodes->len; i++)
+    g_ptr_array_add (node->kids, g_object_ref (g_ptr_array_index (node->rule_nodes, i)));
 }
 
 static void
@@ -283,6 +318,15 @@ rebuild (JgSidebarModel *self)
 
   for (guint i = 0; i < parents->len; i++)
     g_ptr_array_sort (((JgSidebarNode *) g_ptr_array_index (parents, i))->kids, compare_nodes);
+
+  /* A jump host's rules come after its machines, in their order. */
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JgHost) host = g_list_model_get_item (G_LIST_MODEL (self->inventory), i);
+
+      if (JG_IS_JUMP_HOST (host))
+        add_rule_nodes (g_hash_table_lookup (self->nodes, host), JG_JUMP_HOST (host));
+    }
 
   update_visibility (self);
 

@@ -16,6 +16,9 @@ struct _JgSidebarNode
   char              *title;
   JgHost            *host;
   JgHostStatus       status;
+  JgJumpHost        *rule_jump;   /* RULE rows: the jump host and the rule */
+  JgJumpRule        *rule;
+  GPtrArray         *rule_nodes;  /* a jump host's RULE rows, kept across rebuilds */
 
   /* Owned by JgSidebarModel: every child in order, and the filtered view of
    * them that the tree shows. NULL for a node that cannot have children. */

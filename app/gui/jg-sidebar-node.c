@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include "jg-destination.h"
 #include "jg-sidebar-node-private.h"
 
 G_DEFINE_FINAL_TYPE (JgSidebarNode, jg_sidebar_node, G_TYPE_OBJECT)
@@ -28,6 +29,9 @@ jg_sidebar_node_finalize (GObject *object)
   g_clear_pointer (&self->collate_key, g_free);
   g_clear_pointer (&self->kids, g_ptr_array_unref);
   g_clear_object (&self->host);
+  g_clear_object (&self->rule_jump);
+  g_clear_pointer (&self->rule, jg_jump_rule_free);
+  g_clear_pointer (&self->rule_nodes, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->children);
 
@@ -107,6 +111,28 @@ jg_sidebar_node_new_host (JgHost *host)
   return self;
 }
 
+JgSidebarNode *
+jg_sidebar_node_new_rule (JgJumpHost       *jump,
+                          const JgJumpRule *rule)
+{
+  JgSidebarNode *self;
+  g_autofree char *joined = NULL;
+
+  g_return_val_if_fail (JG_IS_JUMP_HOST (jump), NULL);
+  g_return_val_if_fail (rule != NULL, NULL);
+
+  self = g_object_new (JG_TYPE_SIDEBAR_NODE, NULL);
+  self->kind = JG_SIDEBAR_NODE_RULE;
+  self->rule_jump = g_object_ref (jump);
+  self->rule = jg_jump_rule_copy (rule);
+  self->title = jg_jump_rule_dup_title (rule);
+  /* The filter finds it by its patterns (and its title). */
+  joined = g_strdup_printf ("%s\n%s", self->title, rule->patterns);
+  self->haystack = g_utf8_casefold (joined, -1);
+  self->collate_key = g_utf8_collate_key (self->title, -1);
+  return self;
+}
+
 JgSidebarNodeKind
 jg_sidebar_node_get_kind (JgSidebarNode *self)
 {
@@ -149,4 +175,18 @@ jg_sidebar_node_set_status (JgSidebarNode *self,
       self->status = status;
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
     }
+}
+
+JgJumpHost *
+jg_sidebar_node_get_jump_host (JgSidebarNode *self)
+{
+  g_return_val_if_fail (JG_IS_SIDEBAR_NODE (self), NULL);
+  return self->rule_jump;
+}
+
+const JgJumpRule *
+jg_sidebar_node_get_rule (JgSidebarNode *self)
+{
+  g_return_val_if_fail (JG_IS_SIDEBAR_NODE (self), NULL);
+  return self->rule;
 }

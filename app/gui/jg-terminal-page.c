@@ -48,6 +48,8 @@ struct _JgTerminalPage
   GtkSpinner          *banner_spinner;
   GtkLabel            *banner_label;
   GtkButton           *banner_button;
+  GtkRevealer         *save_revealer;
+  GtkLabel            *save_label;
   GtkSearchBar        *find_bar;
   GtkSearchEntry      *find_entry;
   GtkStack            *stack;
@@ -370,6 +372,24 @@ show_failure (JgTerminalPage *self,
   set_state (self, JG_TERMINAL_PAGE_FAILED);
 }
 
+/* A machine that is not saved (quick connect): once connected, offer to
+ * keep it. */
+static void
+update_save_bar (JgTerminalPage *self)
+{
+  gboolean saved = jg_inventory_find_by_id (self->inventory, jg_host_get_id (self->host)) == self->host;
+
+  if (!saved && self->ever_connected)
+    {
+      g_autofree char *text = g_strdup_printf (_("“%s” is not saved: save it to find it in the sidebar next time."),
+                                               jg_host_get_name (self->host));
+
+      gtk_label_set_label (self->save_label, text);
+    }
+  gtk_revealer_set_reveal_child (self->save_revealer, !saved && self->ever_connected);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.save-host", !saved);
+}
+
 static void
 on_shell_open (GObject      *source,
                GAsyncResult *result,
@@ -389,6 +409,7 @@ on_shell_open (GObject      *source,
     return;
 
   self->ever_connected = TRUE;
+  update_save_bar (self);
   g_clear_error (&self->error);
   gtk_spinner_set_spinning (self->connecting_spinner, FALSE);
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
@@ -633,6 +654,8 @@ page_action (GtkWidget  *widget,
         }
       g_signal_emit (self, signals[EDIT_HOST], 0, target);
     }
+  else if (g_str_equal (action_name, "page.save-host"))
+    g_signal_emit (self, signals[EDIT_HOST], 0, self->host);
   else if (g_str_equal (action_name, "page.copy-keygen"))
     copy_keygen_command (self);
 }
@@ -762,6 +785,8 @@ jg_terminal_page_class_init (JgTerminalPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, banner_spinner);
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, banner_label);
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, banner_button);
+  gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, save_revealer);
+  gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, save_label);
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, find_bar);
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, find_entry);
   gtk_widget_class_bind_template_child (widget_class, JgTerminalPage, stack);
@@ -789,6 +814,7 @@ jg_terminal_page_class_init (JgTerminalPageClass *klass)
   gtk_widget_class_install_action (widget_class, "page.find", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "page.edit-host", NULL, page_action);
   gtk_widget_class_install_action (widget_class, "page.copy-keygen", NULL, page_action);
+  gtk_widget_class_install_action (widget_class, "page.save-host", NULL, page_action);
 }
 
 static void
@@ -813,7 +839,10 @@ jg_terminal_page_new (JgInventory *inventory,
   self->inventory = g_object_ref (inventory);
   self->host = g_object_ref (host);
   g_signal_connect_swapped (host, "notify::name", G_CALLBACK (update_title), self);
+  g_signal_connect_object (inventory, "changed", G_CALLBACK (update_save_bar), self,
+                           G_CONNECT_SWAPPED);
   update_title (self);
+  update_save_bar (self);
   return self;
 }
 

@@ -43,6 +43,7 @@ void                 jg_terminal_page_close         (JgTerminalPage *self);
 /* Signals:
  * ::prompt (JgTerminalPage *, JgPrompt *)  the connection asks a question;
  *     the window answers it (one dialog at a time).
- * ::edit-host (JgTerminalPage *, JgHost *)  "Edit Machine…" was pressed. */
+ * ::edit-host (JgTerminalPage *, JgHost *)  "Edit Machine…" was pressed, or
+ *     "Save…" for a machine that is not saved (the editor adds it). */
 
 G_END_DECLS

@@ -6,9 +6,11 @@
 
 #include <glib/gi18n.h>
 
+#include "jg-destination.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
 #include "jg-own-machine-wizard.h"
+#include "jg-quick-connect.h"
 #include "jg-window.h"
 
 #if __has_include("jg-import.h")
@@ -43,6 +45,7 @@ struct _JgWindow
   AdwToastOverlay      *toast_overlay;
   GtkPaned             *paned;
   GtkWidget            *sidebar;
+  JgQuickConnect       *quick_connect;
   GtkSearchBar         *search_bar;
   GtkSearchEntry       *search_entry;
   GtkStack             *sidebar_stack;
@@ -168,6 +171,40 @@ node_at (JgWindow *self,
   return row ? gtk_tree_list_row_get_item (row) : NULL;
 }
 
+/* A rule row: quick connect with the rule's first pattern as a start
+ * ("*.lab" → ".lab" with the cursor where the name goes). */
+static void
+start_quick_connect_for_rule (JgWindow         *self,
+                              const JgJumpRule *rule)
+{
+  g_auto(GStrv) patterns = g_strsplit_set (rule->patterns ? rule->patterns : "", " \t", -1);
+  g_autoptr(GString) text = g_string_new (NULL);
+  int position = -1;
+
+  for (guint i = 0; patterns[i] != NULL; i++)
+    {
+      if (patterns[i][0] == '\0' || patterns[i][0] == '!')
+        continue;
+      for (const char *c = patterns[i]; *c != '\0'; c++)
+        {
+          if ((*c == '*' || *c == '?') && position < 0)
+            position = g_utf8_strlen (text->str, -1);
+          if (*c != '*' && *c != '?')
+            g_string_append_c (text, *c);
+        }
+      break;
+    }
+  gtk_widget_set_visible (self->sidebar, TRUE);
+  jg_quick_connect_start (self->quick_connect, text->str, position);
+}
+
+static void
+on_quick_connect (JgWindow *self,
+                  JgHost   *host)
+{
+  jg_window_connect (self, host);
+}
+
 static void
 on_list_activate (JgWindow *self,
                   guint     position)
@@ -179,6 +216,8 @@ on_list_activate (JgWindow *self,
     return;
   if (jg_sidebar_node_get_host (node) != NULL)
     jg_window_connect (self, jg_sidebar_node_get_host (node));
+  else if (jg_sidebar_node_get_rule (node) != NULL)
+    start_quick_connect_for_rule (self, jg_sidebar_node_get_rule (node));
   else
     gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
 }
@@ -751,42 +790,10 @@ static JgHost *
 duplicate_host (JgWindow *self,
                 JgHost   *host)
 {
-  g_autofree GParamSpec **pspecs = NULL;
   g_autofree char *base = NULL;
   g_autofree char *name = NULL;
-  JgHost *copy;
-  guint n;
+  JgHost *copy = jg_host_dup_unsaved (host);
 
-  copy = g_object_new (G_OBJECT_TYPE (host), NULL);
-  pspecs = g_object_class_list_properties (G_OBJECT_GET_CLASS (host), &n);
-  for (guint i = 0; i < n; i++)
-    {
-      GParamSpec *pspec = pspecs[i];
-      g_auto(GValue) value = G_VALUE_INIT;
-
-      if (g_str_equal (pspec->name, "id")
-          || (pspec->flags & (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY)) != G_PARAM_READWRITE)
-        continue;
-      g_value_init (&value, pspec->value_type);
-      g_object_get_property (G_OBJECT (host), pspec->name, &value);
-      g_object_set_property (G_OBJECT (copy), pspec->name, &value);
-    }
-  if (jg_host_get_extra (host) != NULL)
-    {
-      g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-      g_autoptr(JsonNode) dup = NULL;
-
-      json_node_set_object (node, jg_host_get_extra (host));
-      dup = json_node_copy (node);
-      jg_host_set_extra (copy, json_node_get_object (dup));
-    }
-  if (JG_IS_JUMP_HOST (host))
-    {
-      GPtrArray *rules = jg_jump_host_get_rules (JG_JUMP_HOST (host));
-
-      for (guint i = 0; i < rules->len; i++)
-        jg_jump_host_add_rule (JG_JUMP_HOST (copy), jg_jump_rule_copy (g_ptr_array_index (rules, i)));
-    }
   base = g_strdup_printf (_("%s (copy)"), jg_host_get_name (host));
   name = jg_inventory_make_unique_name (self->inventory, base);
   jg_host_set_name (copy, name);
@@ -1105,7 +1112,12 @@ window_action (GtkWidget  *widget,
 
   self->menu_page = NULL;
 
-  if (g_str_equal (action_name, "win.search"))
+  if (g_str_equal (action_name, "win.quick-connect"))
+    {
+      gtk_widget_set_visible (self->sidebar, TRUE);
+      jg_quick_connect_start (self->quick_connect, NULL, -1);
+    }
+  else if (g_str_equal (action_name, "win.search"))
     {
       gtk_widget_set_visible (self->sidebar, TRUE);
       gtk_search_bar_set_search_mode (self->search_bar, TRUE);
@@ -1240,6 +1252,7 @@ jg_window_setup (JgWindow      *self,
 
   g_signal_connect_object (self->inventory, "changed", G_CALLBACK (jg_window_update_content), self,
                            G_CONNECT_SWAPPED);
+  jg_quick_connect_set_inventory (self->quick_connect, self->inventory);
   g_signal_connect_object (self->sidebar_model, "notify::has-matches",
                            G_CALLBACK (update_sidebar), self, G_CONNECT_SWAPPED);
 
@@ -1309,6 +1322,7 @@ jg_window_class_init (JgWindowClass *klass)
   window_class->close_request = jg_window_close_request;
 
   g_type_ensure (JG_TYPE_MACHINE_ROW);
+  g_type_ensure (JG_TYPE_QUICK_CONNECT);
   g_type_ensure (JG_TYPE_TERMINAL_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1316,6 +1330,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, quick_connect);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, search_bar);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, search_entry);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_stack);
@@ -1328,6 +1343,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgWindow, load_error_page);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, import_button);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, tab_view);
+  gtk_widget_class_bind_template_callback (widget_class, on_quick_connect);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_search_activate);
   gtk_widget_class_bind_template_callback (widget_class, on_search_stop);
@@ -1352,6 +1368,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import-ssh-config", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "win.import-default-ssh-config", NULL,
                                    import_action);
+  gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.row-menu", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.new-window", NULL, window_action);
@@ -1410,4 +1427,11 @@ jg_window_get_tab_view (JgWindow *self)
 {
   g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
   return self->tab_view;
+}
+
+JgQuickConnect *
+jg_window_get_quick_connect (JgWindow *self)
+{
+  g_return_val_if_fail (JG_IS_WINDOW (self), NULL);
+  return self->quick_connect;
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "jg-application.h"
+#include "jg-quick-connect.h"
 #include "jg-sidebar-model.h"
 #include "jg-terminal-page.h"
 
@@ -19,6 +20,8 @@ JgWindow       *jg_window_new                (JgApplication *application);
 JgSidebarModel *jg_window_get_sidebar_model  (JgWindow      *self);
 GtkListView    *jg_window_get_list_view      (JgWindow      *self);
 AdwTabView     *jg_window_get_tab_view       (JgWindow      *self);
+/* The "connect to [user@]host[:port]" entry atop the sidebar (Ctrl+L). */
+JgQuickConnect *jg_window_get_quick_connect  (JgWindow      *self);
 /* Opens a tab on @host and starts connecting. */
 JgTerminalPage *jg_window_connect            (JgWindow      *self,
                                               JgHost        *host);
