@@ -12,12 +12,11 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
-#include <unistd.h>
 
+#include "jg-file-util.h"
 #include "jg-store.h"
 
 /* A sane upper bound: ten thousand machines take about 4 MiB. */
@@ -611,56 +610,15 @@ jg_store_to_data (JgStore     *self,
   }
 }
 
-static gboolean
-write_all (int          fd,
-           const char  *data,
-           gsize        length,
-           GError     **error)
-{
-  while (length > 0)
-    {
-      gssize written = write (fd, data, length);
-
-      if (written < 0 && errno == EINTR)
-        continue;
-      if (written < 0)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s",
-                       g_strerror (saved_errno));
-          return FALSE;
-        }
-      data += written;
-      length -= written;
-    }
-  return TRUE;
-}
-
-static void
-fsync_dir (const char *path)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  int fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-  if (fd >= 0)
-    {
-      fsync (fd);
-      close (fd);
-    }
-}
-
 gboolean
 jg_store_save (JgStore      *self,
                JgInventory  *inventory,
                GError      **error)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *tmp_path = NULL;
   g_autofree char *data = NULL;
   g_autoptr(GError) local_error = NULL;
   gsize length = 0;
-  int fd;
 
   g_return_val_if_fail (JG_IS_STORE (self), FALSE);
   g_return_val_if_fail (JG_IS_INVENTORY (inventory), FALSE);
@@ -684,43 +642,13 @@ jg_store_save (JgStore      *self,
     }
 
   data = jg_store_to_data (self, inventory, &length);
-
-  tmp_path = g_strconcat (self->path, ".XXXXXX", NULL);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
-  if (fd < 0)
+  if (!jg_file_replace_atomically (self->path, data, length, 0600, &local_error))
     {
-      int saved_errno = errno;
-
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO, _("Could not save %s: %s"),
-                   self->path, g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  if (!write_all (fd, data, length, &local_error) || fsync (fd) != 0)
-    {
-      if (local_error == NULL)
-        g_set_error_literal (&local_error, G_IO_ERROR, g_io_error_from_errno (errno),
-                             g_strerror (errno));
-      close (fd);
-      g_unlink (tmp_path);
       g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO,
                    _("Could not save %s: %s. The previous file is unchanged."), self->path,
                    local_error->message);
       return FALSE;
     }
-  close (fd);
-
-  if (g_rename (tmp_path, self->path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_unlink (tmp_path);
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO,
-                   _("Could not save %s: %s. The previous file is unchanged."), self->path,
-                   g_strerror (saved_errno));
-      return FALSE;
-    }
-  fsync_dir (self->path);
 
   return TRUE;
 }
