@@ -78,7 +78,7 @@ fuzz:
 	tests/fuzz/run-fuzzers $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 bench: build
-	@for b in tests/bench/bench-*; do echo "== $$b"; $$b $(BUILD) || exit 1; done
+	@for b in tests/bench/bench-*.sh; do echo "== $$b"; $$b $(BUILD) || exit 1; done
 
 clean:
 	-@[ -d $(LAB) ] && tests/lab/jg-lab stop $(LAB)/lab 2>/dev/null; true
