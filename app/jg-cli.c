@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "jg-cli.h"
+#include "jg-destination.h"
 #include "jg-diagnose.h"
 #include "jg-exec.h"
 #include "jg-import.h"
@@ -28,6 +29,8 @@ static const GOptionEntry main_entries[] = {
     N_("Open a terminal on a saved machine"), N_("NAME") },
   { "new-window", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Open a new window"), NULL },
+  { "add-machine", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Add one of your own machines: open the Add Your Own Machine window"), NULL },
   { "exec", 'e', 0, G_OPTION_ARG_STRING, NULL,
     N_("Run a command on a machine, through its jump hosts, without a window: --exec NAME -- COMMAND [ARG…]"),
     N_("NAME") },
@@ -52,7 +55,8 @@ static const GOptionEntry main_entries[] = {
     N_("Import machines and jump hosts from an OpenSSH config file (default ~/.ssh/config)"), NULL },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and quit"), NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[FILE | -- COMMAND…]") },
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL,
+    N_("[ssh://[USER@]HOST[:PORT]… | FILE | -- COMMAND…]") },
   { NULL }
 };
 
@@ -390,11 +394,27 @@ on_handle_local_options (GApplication *app,
       return run_import (remaining);
     }
 
-  if (n_remaining > 0)
+  /* ssh:// links (the launcher's Exec=jumpgate %U) go on to the primary
+   * instance; one that is not an SSH address ends here. */
+  for (guint i = 0; i < n_remaining; i++)
     {
-      g_printerr ("jumpgate: %s “%s” (%s)\n", _("unexpected argument"), remaining[0],
-                  _("see jumpgate --help"));
-      return 2;
+      g_autoptr(JgDestination) destination = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *shown = NULL;
+
+      if (strstr (remaining[i], "://") == NULL)
+        {
+          g_printerr ("jumpgate: %s “%s” (%s)\n", _("unexpected argument"), remaining[i],
+                      _("see jumpgate --help"));
+          return 2;
+        }
+      destination = jg_destination_parse (remaining[i], &error);
+      if (destination == NULL)
+        {
+          shown = jg_destination_dup_printable (remaining[i]);
+          g_printerr ("jumpgate: %s: %s\n", shown, error->message);
+          return 2;
+        }
     }
 
   return -1;

@@ -13,7 +13,9 @@
 
 #include "jg-application.h"
 #include "jg-destination.h"
+#include "jg-launchers.h"
 #include "jg-preferences.h"
+#include "jg-search-provider.h"
 #include "jg-sidebar-model.h"
 #include "jg-terminal-page.h"
 #include "jg-window.h"
@@ -30,6 +32,8 @@ struct _JgApplication
   GSettings      *settings;
   guint           save_source;
   gboolean        save_error_shown;
+  JgLaunchers    *launchers;
+  JgSearchProvider *search_provider;
 };
 
 G_DEFINE_FINAL_TYPE (JgApplication, jg_application, ADW_TYPE_APPLICATION)
@@ -115,6 +119,175 @@ get_window (JgApplication *self,
   return JG_WINDOW (window);
 }
 
+/* ---- desktop integration: ssh:// links, launchers, search --------------- */
+
+/* Connects @window to where the ssh:// link @uri leads: a saved machine,
+ * or one through a jump rule or direct (its tab offers to save it once it
+ * is connected). FALSE with the reason when it is not an SSH address. */
+static gboolean
+open_destination (JgApplication *self,
+                  JgWindow      *window,
+                  const char    *uri,
+                  GError       **error)
+{
+  g_autoptr(JgRoute) route = jg_destination_lookup (self->inventory, uri, error);
+
+  if (route == NULL)
+    return FALSE;
+  jg_window_connect (window, route->host);
+  return TRUE;
+}
+
+static void
+jg_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  JgApplication *self = JG_APPLICATION (app);
+  JgWindow *window = get_window (self, FALSE);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autoptr(GError) error = NULL;
+
+      if (!open_destination (self, window, uri, &error))
+        {
+          g_autofree char *shown = jg_destination_dup_printable (uri);
+          g_autofree char *text = g_strdup_printf (_("Cannot open “%s”: %s"), shown,
+                                                   error->message);
+          AdwToast *toast = adw_toast_new (text);
+
+          /* What the link just did, so before any older toast. */
+          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+          jg_window_add_toast (window, toast);
+        }
+    }
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+on_launcher_failed (JgApplication *self,
+                    JgHost        *host,
+                    GError        *error)
+{
+  show_toast_everywhere (self, error->message);
+}
+
+JgLaunchers *
+jg_application_get_launchers (JgApplication *self)
+{
+  g_return_val_if_fail (JG_IS_APPLICATION (self), NULL);
+  return self->launchers;
+}
+
+static void
+on_undo_launcher (AdwToast *toast,
+                  JgHost   *host)
+{
+  JgLaunchers *launchers = g_object_get_data (G_OBJECT (toast), "jg-launchers");
+  g_autoptr(GError) error = NULL;
+
+  if (!jg_launchers_remove (launchers, host, &error))
+    g_warning ("%s", error->message);
+}
+
+void
+jg_application_create_launcher (JgApplication *self,
+                                GtkWindow     *window,
+                                JgHost        *host)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (JG_IS_APPLICATION (self));
+  g_return_if_fail (JG_IS_WINDOW (window));
+  g_return_if_fail (JG_IS_HOST (host));
+
+  if (self->launchers == NULL)
+    return;
+  if (!jg_launchers_create (self->launchers, host, &error))
+    {
+      jg_window_show_toast (JG_WINDOW (window), error->message);
+      return;
+    }
+  /* Translators: %s is a machine's name; its launcher is in the app grid. */
+  text = g_strdup_printf (_("“%s” is in your applications now"), jg_host_get_name (host));
+  toast = adw_toast_new (text);
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "jg-launchers", g_object_ref (self->launchers),
+                          g_object_unref);
+  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_launcher),
+                         g_object_ref (host), (GClosureNotify) g_object_unref, 0);
+  jg_window_add_toast (JG_WINDOW (window), toast);
+}
+
+void
+jg_application_connect_by_id (JgApplication *self,
+                              const char    *id,
+                              guint32        timestamp)
+{
+  JgHost *host;
+  JgWindow *window;
+
+  g_return_if_fail (JG_IS_APPLICATION (self));
+  g_return_if_fail (id != NULL);
+
+  window = get_window (self, FALSE);
+  host = jg_inventory_find_by_id (self->inventory, id);
+  if (host != NULL)
+    jg_window_connect (window, host);
+  else
+    jg_window_show_toast (window, _("That machine is not saved any more"));
+  gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
+}
+
+void
+jg_application_search (JgApplication *self,
+                       const char    *text,
+                       guint32        timestamp)
+{
+  JgWindow *window;
+
+  g_return_if_fail (JG_IS_APPLICATION (self));
+
+  window = get_window (self, FALSE);
+  gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
+  jg_window_start_search (window, text);
+}
+
+static gboolean
+jg_application_dbus_register (GApplication     *app,
+                              GDBusConnection  *connection,
+                              const char       *object_path,
+                              GError          **error)
+{
+  JgApplication *self = JG_APPLICATION (app);
+  g_autofree char *path = g_strconcat (object_path, "/SearchProvider", NULL);
+
+  if (!G_APPLICATION_CLASS (jg_application_parent_class)->dbus_register (app, connection,
+                                                                          object_path, error))
+    return FALSE;
+  if (self->search_provider == NULL)
+    self->search_provider = jg_search_provider_new (self);
+  return jg_search_provider_export (self->search_provider, connection, path, error);
+}
+
+static void
+jg_application_dbus_unregister (GApplication    *app,
+                                GDBusConnection *connection,
+                                const char      *object_path)
+{
+  JgApplication *self = JG_APPLICATION (app);
+
+  if (self->search_provider != NULL)
+    jg_search_provider_unexport (self->search_provider);
+  G_APPLICATION_CLASS (jg_application_parent_class)->dbus_unregister (app, connection,
+                                                                      object_path);
+}
+
 static void
 jg_application_activate (GApplication *app)
 {
@@ -133,6 +306,42 @@ jg_application_command_line (GApplication            *app,
 
   g_variant_dict_lookup (options, "connect", "&s", &name);
   g_variant_dict_lookup (options, "new-window", "b", &new_window);
+
+  if (g_variant_dict_contains (options, "add-machine"))
+    {
+      window = get_window (self, new_window);
+      gtk_window_present (GTK_WINDOW (window));
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.add-own", NULL);
+      return 0;
+    }
+
+  /* `jumpgate ssh://user@host:port` (the launcher's Exec=jumpgate %U);
+   * jg-cli.c has refused what is not an SSH address already. */
+  {
+    g_autofree const char **uris = NULL;
+
+    if (g_variant_dict_lookup (options, G_OPTION_REMAINING, "^a&ay", &uris) && uris[0] != NULL)
+      {
+        int status = 0;
+
+        window = get_window (self, new_window);
+        for (guint i = 0; uris[i] != NULL; i++)
+          {
+            g_autoptr(GError) error = NULL;
+
+            if (!open_destination (self, window, uris[i], &error))
+              {
+                g_autofree char *shown = jg_destination_dup_printable (uris[i]);
+
+                g_application_command_line_printerr (cmdline, "jumpgate: %s: %s\n", shown,
+                                                     error->message);
+                status = 2;
+              }
+          }
+        gtk_window_present (GTK_WINDOW (window));
+        return status;
+      }
+  }
 
   if (name != NULL)
     {
@@ -227,7 +436,29 @@ app_quit (GSimpleAction *action,
   g_list_free (windows);
 }
 
+/* The launcher's "Add Your Own Machine" (and `jumpgate --add-machine`). */
+static void
+app_add_machine (GSimpleAction *action,
+                 GVariant      *param,
+                 gpointer       user_data)
+{
+  JgWindow *window = get_window (JG_APPLICATION (user_data), FALSE);
+
+  gtk_window_present (GTK_WINDOW (window));
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-own", NULL);
+}
+
+static void
+app_new_window (GSimpleAction *action,
+                GVariant      *param,
+                gpointer       user_data)
+{
+  gtk_window_present (GTK_WINDOW (get_window (JG_APPLICATION (user_data), TRUE)));
+}
+
 static const GActionEntry app_entries[] = {
+  { "new-window", app_new_window },
+  { "add-machine", app_add_machine },
   { "preferences", app_preferences },
   { "about", app_about },
   { "quit", app_quit },
@@ -258,6 +489,9 @@ jg_application_startup (GApplication *app)
     self->load_error = g_steal_pointer (&error);
   g_signal_connect_object (self->inventory, "changed", G_CALLBACK (on_inventory_changed), self,
                            G_CONNECT_SWAPPED);
+  self->launchers = jg_launchers_new (self->inventory, APP_ID, NULL);
+  g_signal_connect_object (self->launchers, "failed", G_CALLBACK (on_launcher_failed), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -283,6 +517,8 @@ jg_application_dispose (GObject *object)
 
   g_clear_handle_id (&self->save_source, g_source_remove);
   g_clear_object (&self->settings);
+  g_clear_object (&self->launchers);
+  g_clear_object (&self->search_provider);
   g_clear_object (&self->store);
   g_clear_object (&self->inventory);
   g_clear_error (&self->load_error);
@@ -299,6 +535,9 @@ jg_application_class_init (JgApplicationClass *klass)
   object_class->dispose = jg_application_dispose;
   app_class->activate = jg_application_activate;
   app_class->command_line = jg_application_command_line;
+  app_class->open = jg_application_open;
+  app_class->dbus_register = jg_application_dbus_register;
+  app_class->dbus_unregister = jg_application_dbus_unregister;
   app_class->startup = jg_application_startup;
   app_class->shutdown = jg_application_shutdown;
 }
@@ -317,7 +556,7 @@ jg_application_new (void)
 {
   return g_object_new (JG_TYPE_APPLICATION,
                        "application-id", APP_ID,
-                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/jumpgate/Jumpgate",
                        NULL);
 }

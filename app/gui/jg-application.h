@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "jg-inventory.h"
+#include "jg-launchers.h"
 #include "jg-store.h"
 
 G_BEGIN_DECLS
@@ -32,5 +33,20 @@ void           jg_application_update_host_status (JgApplication *self,
 /* The app's settings, or NULL when the schema is not installed (a build
  * run from its directory without GSETTINGS_SCHEMA_DIR). */
 GSettings     *jg_application_dup_settings       (void);
+/* The per-machine launchers (NULL before startup). */
+JgLaunchers   *jg_application_get_launchers      (JgApplication *self);
+/* Connects to the saved host @id in the active window (the search
+ * provider's ActivateResult); says so when there is none any more. */
+void           jg_application_connect_by_id      (JgApplication *self,
+                                                  const char    *id,
+                                                  guint32        timestamp);
+/* Writes @host's launcher and says so in @window (a JgWindow), with Undo. */
+void           jg_application_create_launcher    (JgApplication *self,
+                                                  GtkWindow     *window,
+                                                  JgHost        *host);
+/* Shows the active window with its sidebar filtered by @text. */
+void           jg_application_search             (JgApplication *self,
+                                                  const char    *text,
+                                                  guint32        timestamp);
 
 G_END_DECLS

@@ -360,6 +360,7 @@ jg_machine_row_class_init (JgMachineRowClass *klass)
   gtk_widget_class_install_action (widget_class, "machine.duplicate", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.copy-command", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.remove", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.create-launcher", NULL, machine_action);
 
   gtk_widget_class_set_css_name (widget_class, "jg-machine-row");
 }

@@ -699,6 +699,29 @@ jg_window_show_toast (JgWindow   *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+void
+jg_window_add_toast (JgWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (JG_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+jg_window_start_search (JgWindow   *self,
+                        const char *text)
+{
+  g_return_if_fail (JG_IS_WINDOW (self));
+
+  gtk_widget_set_visible (self->sidebar, TRUE);
+  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text ? text : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->search_entry), -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
 typedef struct
 {
   JgInventory *inventory;
@@ -932,6 +955,9 @@ machine_action (GtkWidget  *widget,
     }
   else if (g_str_equal (action_name, "win.remove"))
     jg_window_remove_host (self, host);
+  else if (g_str_equal (action_name, "win.create-launcher"))
+    jg_application_create_launcher (JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
+                                    GTK_WINDOW (self), host);
 }
 
 /* "Add Your Own Machine" is the enrollment wizard (jg-own-machine-wizard.h,
@@ -1362,6 +1388,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.duplicate", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.copy-command", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.remove", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.create-launcher", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.add-vm", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "win.add-own", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "win.add-jump", NULL, add_action);

@@ -27,6 +27,11 @@ JgTerminalPage *jg_window_connect            (JgWindow      *self,
                                               JgHost        *host);
 void            jg_window_show_toast         (JgWindow      *self,
                                               const char    *text);
+void            jg_window_add_toast          (JgWindow      *self,
+                                              AdwToast      *toast);
+/* Shows the sidebar's filter with @text in it. */
+void            jg_window_start_search       (JgWindow      *self,
+                                              const char    *text);
 /* Opens the editor of @host, or of a new one when @host is not saved yet. */
 GtkWindow      *jg_window_edit_host          (JgWindow      *self,
                                               JgHost        *host);
