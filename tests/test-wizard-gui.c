@@ -558,12 +558,33 @@ run_in_session (int    argc,
       g_autofree char *path = g_build_filename (tmpdir, dirs[i], NULL);
       g_mkdir_with_parents (path, 0700);
     }
+  const struct { const char *name; const char *path; } dirs_env[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "home/.config" },
+    { "XDG_DATA_HOME", "home/.local/share" },
+    { "XDG_CACHE_HOME", "home/.cache" },
+    { "XDG_RUNTIME_DIR", "run" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs_env); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, dirs_env[i].path, NULL);
+      g_setenv (dirs_env[i].name, path, TRUE);
+    }
   g_setenv (IN_SESSION, tmpdir, TRUE);
-  g_setenv ("HOME", g_build_filename (tmpdir, "home", NULL), TRUE);
-  g_setenv ("XDG_CONFIG_HOME", g_build_filename (tmpdir, "home", ".config", NULL), TRUE);
-  g_setenv ("XDG_DATA_HOME", g_build_filename (tmpdir, "home", ".local", "share", NULL), TRUE);
-  g_setenv ("XDG_CACHE_HOME", g_build_filename (tmpdir, "home", ".cache", NULL), TRUE);
-  g_setenv ("XDG_RUNTIME_DIR", g_build_filename (tmpdir, "run", NULL), TRUE);
+  /* The widgets draw with cairo (GSK_RENDERER=cairo): no GL either, whose
+   * Mesa driver leaks at gtk_init(). */
+  if (g_getenv ("GDK_DEBUG") == NULL)
+    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  /* Under LeakSanitizer: what fontconfig keeps for the process's life
+   * (GTK's fonts) is not ours to free. */
+  {
+    const char *lsan = g_getenv ("LSAN_OPTIONS");
+    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/lsan-gui.supp",
+                                                lsan != NULL ? lsan : "", lsan != NULL ? ":" : "",
+                                                JG_TEST_SRCDIR);
+    g_setenv ("LSAN_OPTIONS", options, TRUE);
+  }
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
   g_unsetenv ("SSH_AUTH_SOCK");
   g_unsetenv ("GNOME_KEYRING_CONTROL");
