@@ -652,7 +652,7 @@ import_seed_config (void)
   g_autofree char *path = machines_json_path ();
 
   g_remove (path);
-  write_lab_home ();
+  g_free (write_lab_home ());
   g_assert_cmpint (run_jumpgate (import, &out, &err), ==, 0);
 }
 
@@ -798,7 +798,7 @@ test_lab_precedence (void)
 
   if (!need_lab ())
     return;
-  write_lab_home ();
+  g_free (write_lab_home ());
   jump = add_jump (inventory, "jump", lab_get ("JG_LAB_JUMP_NAME"), lab_get ("JG_LAB_USER"));
   jg_host_set_port (JG_HOST (jump), atoi (lab_get ("JG_LAB_JUMP_PORT")));
   add_rule (jump, "*.lab !vm2.lab", NULL, 0);
