@@ -17,7 +17,6 @@
 
 #include "jg-connection.h"
 #include "jg-key-list.h"
-#include "jg-keys.h"
 #include "jg-known-hosts.h"
 #include "jg-own-machine-wizard.h"
 #include "jg-test-machine.h"
@@ -406,17 +405,6 @@ on_exec_started (GObject      *object,
   g_assert_no_error (error);
 }
 
-static void
-on_private_key (GObject      *source,
-                GAsyncResult *result,
-                gpointer      data)
-{
-  g_autoptr(GError) error = NULL;
-
-  *(ssh_key *) data = jg_keys_load_private_finish (result, &error);
-  g_assert_no_error (error);
-}
-
 /* The whole way, as root: the script shown runs in a real system, the
  * dialog sees the machine answer, adds it, and it connects with the key
  * the dialog made (from the keyring). */
@@ -503,22 +491,8 @@ test_enroll_machine (void)
   g_object_unref (wizard);
   spin (100);
 
-  /* It connects with the key the dialog made and the host key it saved
-   * (no prompt handler: an unknown host key would fail). The key comes
-   * from the keyring; the connection core does not log in with keyring
-   * keys (JG_AUTH_KEY) yet, so it is handed over as a file here. */
-  {
-    ssh_key private_key = NULL;
-    g_autofree char *key_file = g_build_filename (tmpdir, "gui-key", NULL);
-
-    jg_keys_load_private_async (key, NULL, on_private_key, &private_key);
-    g_assert_true (wait_for (is_set, &private_key, 10000));
-    g_assert_cmpint (ssh_pki_export_privkey_file (private_key, NULL, NULL, NULL, key_file), ==, SSH_OK);
-    ssh_key_free (private_key);
-    jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-    jg_host_set_identity_file (host, key_file);
-    jg_host_set_identities_only (host, TRUE);
-  }
+  /* It connects with the key the dialog made, from the keyring, and the
+   * host key it saved (no prompt handler: an unknown host key would fail). */
   {
     g_autoptr(GPtrArray) chain = g_ptr_array_new ();
     g_autoptr(JgConnection) conn = jg_connection_new_for_chain (host, chain);
