@@ -321,6 +321,27 @@ test_resolve (void)
     g_assert_null (jg_inventory_find_by_id (inventory, jg_host_get_id (other_user->host)));
   }
 
+  /* A saved machine behind gate whose address the %r rule matches: the
+   * jump login follows its user too, as ssh applies the rule to any host. */
+  {
+    g_autoptr(JgMachine) db = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+    g_autofree char *jump_user = NULL;
+
+    jg_host_set_name (JG_HOST (db), "db");
+    jg_host_set_hostname (JG_HOST (db), "db1.lab");
+    jg_host_set_user (JG_HOST (db), "dba");
+    jg_host_set_jump_id (JG_HOST (db), jg_host_get_id (JG_HOST (gate)));
+    jg_inventory_add (inventory, JG_HOST (db));
+    jump_user = jg_destination_dup_jump_user (inventory, JG_HOST (db));
+    g_assert_cmpstr (jump_user, ==, "dba");
+    /* Behind another jump host, the rule is not its route. */
+    g_clear_pointer (&jump_user, g_free);
+    jg_host_set_jump_id (JG_HOST (db), jg_host_get_id (JG_HOST (gate2)));
+    jump_user = jg_destination_dup_jump_user (inventory, JG_HOST (db));
+    g_assert_null (jump_user);
+    jg_inventory_remove (inventory, JG_HOST (db), NULL);
+  }
+
   /* First match wins: moving gate2 before gate gives vm1.lab… still to
    * gate (gate2 has no rule for it), but a `*.lab` rule on gate2 now wins. */
   add_rule (gate2, "*.lab", NULL, 0);

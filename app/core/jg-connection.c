@@ -217,7 +217,7 @@ jg_connection_new (JgInventory  *inventory,
     }
   self = jg_connection_new_for_chain (host, chain);
 
-  /* An unsaved destination routed by a `%r` rule: the jump host next to it
+  /* A destination matched by a `%r` rule of its jump host: that jump host
    * logs in as the destination's user, for this connection only. */
   jump_user = jg_destination_dup_jump_user (inventory, host);
   if (jump_user != NULL && self->configs->len >= 2)

@@ -771,8 +771,7 @@ jg_destination_dup_jump_user (JgInventory *inventory,
   g_return_val_if_fail (JG_IS_INVENTORY (inventory), NULL);
   g_return_val_if_fail (JG_IS_HOST (host), NULL);
 
-  if (jg_host_get_jump_id (host) == NULL ||
-      jg_inventory_find_by_id (inventory, jg_host_get_id (host)) == host)
+  if (jg_host_get_jump_id (host) == NULL)
     return NULL;
   rule = jg_inventory_match_rule (inventory, jg_host_get_hostname (host), &jump, NULL);
   if (rule == NULL || !rule->jump_user_from_target ||

@@ -102,10 +102,11 @@ const JgJumpRule *jg_inventory_match_rule  (JgInventory          *inventory,
                                             JgJumpHost          **jump,
                                             guint                *index);
 
-/* The user the jump host next to @host logs in as for this connection when
- * it differs from the jump host's own: for a @host that is not saved in
- * @inventory and was routed by a rule whose jump user follows the
- * destination's (`%r`), @host's user. NULL otherwise. */
+/* The user the jump host next to @host logs in as for a connection to
+ * @host when it differs from the jump host's own: when the first rule
+ * matching @host's address belongs to the jump host @host goes through and
+ * its jump user follows the destination's (`%r`), @host's user — saved or
+ * not, as ssh applies its config to every host. NULL otherwise. */
 char           *jg_destination_dup_jump_user (JgInventory        *inventory,
                                               JgHost             *host);
 
