@@ -26,14 +26,15 @@ static const GOptionEntry main_entries[] = {
   { "list", 'l', 0, G_OPTION_ARG_NONE, NULL,
     N_("List the saved machines: name, kind, user@host:port, jump hosts"), NULL },
   { "connect", 'c', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Open a terminal on a saved machine"), N_("NAME") },
+    N_("Open a terminal on a saved machine, or on [user@]host[:port] through the jump rules"),
+    N_("DESTINATION") },
   { "new-window", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Open a new window"), NULL },
   { "add-machine", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Add one of your own machines: open the Add Your Own Machine window"), NULL },
   { "exec", 'e', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Run a command on a machine, through its jump hosts, without a window: --exec NAME -- COMMAND [ARG…]"),
-    N_("NAME") },
+    N_("Run a command on a machine, through its jump hosts, without a window: --exec NAME|[user@]host[:port] -- COMMAND [ARG…]"),
+    N_("DESTINATION") },
   { "install-script", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Print the script that prepares a machine for Jumpgate, to run there as root or to put in "
        "cloud-init user data: --install-script ADDRESS [--port N] [--user NAME] [--key FILE.pub]. "
