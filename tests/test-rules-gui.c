@@ -23,6 +23,7 @@
 #include "jg-import.h"
 #include "jg-machine-editor.h"
 #include "jg-rules-group.h"
+#include "jg-test-gui.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
@@ -36,85 +37,6 @@ static JgHost *jump;
 static char *tmpdir;
 static char *home;
 
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  wait_for (never, NULL, ms);
-}
-
-/* With JG_TEST_SCREENSHOTS=DIR: DIR/rules-NAME.png */
-static void
-screenshot (GtkWidget  *widget,
-            const char *name)
-{
-  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  spin (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/rules-%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
-/* The whole screen, popovers included (they are surfaces of their own):
- * DIR/rules-NAME.png, with ImageMagick's `import` when there is one. */
-static void
-screen_shot (const char *name)
-{
-  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
-  g_autofree char *import = g_find_program_in_path ("import");
-  g_autofree char *path = NULL;
-  const char *argv[] = { import, "-window", "root", NULL, NULL };
-
-  if (dir == NULL || import == NULL)
-    return;
-  spin (300);
-  path = g_strdup_printf ("%s/rules-%s.png", dir, name);
-  argv[3] = path;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
-                NULL, NULL);
-}
-
 static const char *
 lab_get (const char *key)
 {
@@ -122,23 +44,6 @@ lab_get (const char *key)
 
   g_assert_nonnull (value);
   return value;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The preferences row of @type whose title starts with @title_prefix. */
@@ -242,7 +147,7 @@ close_all_tabs (void)
 
   while (adw_tab_view_get_n_pages (view) > 0)
     adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 static gboolean
@@ -355,7 +260,7 @@ test_quick_connect_hints (void)
   jg_quick_connect_start (qc, "ju", -1);
   g_assert_cmpuint (jg_quick_connect_get_n_suggestions (qc), ==, 1);
   g_assert_true (jg_quick_connect_get_suggestion (qc, 0) == jump);
-  screen_shot ("suggestions");
+  jg_test_gui_screen_shot ("rules-suggestions");
   gtk_editable_set_text (entry, "jump");
   g_assert_cmpstr (jg_quick_connect_get_hint (qc), ==, "Opens the saved machine “jump”");
 
@@ -382,8 +287,8 @@ test_quick_connect_and_save (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL));
   gtk_editable_set_text (jg_quick_connect_get_editable (qc), "vm1.lab");
-  spin (100);
-  screenshot (GTK_WIDGET (window), "quick-connect");
+  jg_test_gui_spin (100);
+  jg_test_gui_screenshot (GTK_WIDGET (window), "rules-quick-connect");
   g_assert_true (jg_quick_connect_activate (qc));
   g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 1);
   g_assert_cmpstr (gtk_editable_get_text (jg_quick_connect_get_editable (qc)), ==, "");
@@ -392,7 +297,7 @@ test_quick_connect_and_save (void)
   host = jg_terminal_page_get_host (page);
   g_assert_cmpstr (jg_host_get_hostname (host), ==, "vm1.lab");
   g_assert_null (jg_inventory_find_by_id (inventory, jg_host_get_id (host)));
-  g_assert_true (wait_for (page_settled, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (page_settled, page, TIMEOUT_MS));
   if (jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
     {
       g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -405,13 +310,13 @@ test_quick_connect_and_save (void)
   vte_terminal_feed_child (VTE_TERMINAL (jg_terminal_page_get_terminal (page)),
                            "echo \"quick-$((6*7)) [$SSH_CONNECTION]\"\n", -1);
   wait = (TextWait) { jg_terminal_page_get_terminal (page), "quick-42 [" };
-  g_assert_true (wait_for (terminal_has, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS));
   wait.needle = lab_get ("JG_LAB_VM1_ADDR");
-  g_assert_true (wait_for (terminal_has, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS));
   g_assert_cmpint (jg_test_lab_count_log (lab, "jump", login), ==, jump_before + 1);
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", login), ==, vm_before + 1);
   g_assert_true (save_bar_shown (page));
-  screenshot (GTK_WIDGET (window), "tab-save");
+  jg_test_gui_screenshot (GTK_WIDGET (window), "rules-tab-save");
 
   /* Save… opens the editor, prefilled; Add keeps it under the jump host. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "page.save-host", NULL));
@@ -421,7 +326,7 @@ test_quick_connect_and_save (void)
   g_assert_cmpstr (gtk_editable_get_text (find_entry_row (GTK_WIDGET (editor), "Name")), ==, "vm1.lab");
   g_assert_cmpstr (gtk_editable_get_text (find_entry_row (GTK_WIDGET (editor), "Host Name")), ==,
                    "vm1.lab");
-  screenshot (GTK_WIDGET (editor), "save-editor");
+  jg_test_gui_screenshot (GTK_WIDGET (editor), "rules-save-editor");
   g_assert_true (jg_machine_editor_is_valid (editor));
   g_assert_true (jg_machine_editor_save (editor));
   gtk_window_destroy (GTK_WINDOW (editor));
@@ -467,8 +372,8 @@ test_quick_connect_bad_input (void)
       g_assert_cmpint (adw_tab_view_get_n_pages (jg_window_get_tab_view (window)), ==, 0);
       g_assert_cmpstr (gtk_editable_get_text (entry), ==, bad[i]);   /* kept to correct */
     }
-  screenshot (GTK_WIDGET (jg_window_get_quick_connect (window)), "bad-input");
-  spin (200);
+  jg_test_gui_screenshot (GTK_WIDGET (window), "rules-bad-input");
+  jg_test_gui_spin (200);
   g_assert_cmpint (jg_test_lab_count_log (lab, "jump", "Connection from"), ==, before);
   gtk_editable_set_text (entry, "");
 }
@@ -479,7 +384,7 @@ static void
 test_rules_editor (void)
 {
   GtkWindow *editor = jg_window_edit_host (window, jump);
-  JgRulesGroup *group = JG_RULES_GROUP (find_descendant (GTK_WIDGET (editor), JG_TYPE_RULES_GROUP));
+  JgRulesGroup *group = JG_RULES_GROUP (jg_test_gui_find (GTK_WIDGET (editor), JG_TYPE_RULES_GROUP));
   GtkWidget *row;
   GtkEditable *patterns;
   GPtrArray *rules;
@@ -503,13 +408,13 @@ test_rules_editor (void)
   gtk_editable_set_text (patterns, "*.test !*.test");
   g_assert_false (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
   gtk_window_set_default_size (editor, 620, 900);
-  screenshot (GTK_WIDGET (editor), "editor-never-matches");
+  jg_test_gui_screenshot (GTK_WIDGET (editor), "rules-editor-never-matches");
 
   gtk_editable_set_text (patterns, "*.test  !db.test");
   gtk_editable_set_text (find_entry_row (row, "Port"), "2200");
   g_assert_true (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (patterns), "error"));
-  screenshot (GTK_WIDGET (editor), "editor");
+  jg_test_gui_screenshot (GTK_WIDGET (editor), "rules-editor");
   g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
   gtk_window_destroy (editor);
 
@@ -520,7 +425,7 @@ test_rules_editor (void)
   g_assert_cmpstr (((JgJumpRule *) rules->pdata[1])->patterns, ==, "*.test !db.test");
   g_assert_cmpuint (((JgJumpRule *) rules->pdata[1])->port, ==, 2200);
   g_assert_cmpuint (count_rule_rows (), ==, 2);
-  screenshot (GTK_WIDGET (window), "sidebar");
+  jg_test_gui_screenshot (GTK_WIDGET (window), "rules-sidebar");
 
   jg_jump_host_remove_rule (JG_JUMP_HOST (jump), 1);
   g_assert_cmpuint (count_rule_rows (), ==, 1);
@@ -554,7 +459,7 @@ test_add_vm_prefill (void)
   gtk_editable_set_text (hostname, "vm9.lab");
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (jump_row)), ==, "jump");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (jump_row)), ==, "From the rule *.lab");
-  screenshot (GTK_WIDGET (editor), "add-vm");
+  jg_test_gui_screenshot (GTK_WIDGET (editor), "rules-add-vm");
   gtk_editable_set_text (hostname, "vm9.example.org");
   g_assert_cmpstr (gtk_string_object_get_string (adw_combo_row_get_selected_item (jump_row)), ==,
                    "other-bastion");
@@ -733,7 +638,7 @@ main (int   argc,
       window = jg_window_new (app);
       gtk_window_set_default_size (GTK_WINDOW (window), 1000, 640);
       gtk_window_present (GTK_WINDOW (window));
-      spin (300);
+      jg_test_gui_spin (300);
 
       g_test_add_func ("/rules-gui/sidebar", test_sidebar);
       g_test_add_func ("/rules-gui/quick-connect-hints", test_quick_connect_hints);
@@ -750,7 +655,7 @@ main (int   argc,
     {
       close_all_tabs ();
       gtk_window_destroy (GTK_WINDOW (window));
-      spin (100);
+      jg_test_gui_spin (100);
     }
   g_clear_object (&app);
   g_clear_pointer (&lab, jg_test_lab_stop);

@@ -1,0 +1,33 @@
+/* jg-test-gui.h — what GUI tests need again and again: waiting on the main
+ * context, finding widgets, saving what a widget shows
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+typedef gboolean (*JgTestCondition) (gpointer data);
+
+/* Runs the default main context until @condition holds; FALSE after
+ * @timeout_ms without it. */
+gboolean   jg_test_gui_wait_for       (JgTestCondition  condition,
+                                       gpointer         data,
+                                       guint            timeout_ms);
+/* Runs the default main context for @ms. */
+void       jg_test_gui_spin           (guint            ms);
+/* The first widget of @type at or below @widget, depth first. */
+GtkWidget *jg_test_gui_find           (GtkWidget       *widget,
+                                       GType            type);
+/* With JG_TEST_SCREENSHOTS=DIR: what @widget shows, as DIR/@name.png
+ * (after 300 ms for it to settle). Popovers are surfaces of their own:
+ * jg_test_gui_screen_shot() takes the whole screen with them. */
+void       jg_test_gui_screenshot     (GtkWidget       *widget,
+                                       const char      *name);
+/* With JG_TEST_SCREENSHOTS=DIR and ImageMagick's `import`: the screen as
+ * DIR/@name.png. */
+void       jg_test_gui_screen_shot    (const char      *name);
+
+G_END_DECLS
