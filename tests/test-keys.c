@@ -1904,6 +1904,11 @@ typedef struct
   const char  *password;
   guint        n_password_prompts;
   GAsyncResult *result;
+  guint        n_prompts;       /* every prompt, of any kind */
+  gboolean     remember;        /* tick "Remember in keyring" */
+  gboolean     can_remember;    /* what the last password prompt offered … */
+  gboolean     remember_preset;
+  char        *notice;          /* … and said */
 } Prompts;
 
 static void
@@ -1911,11 +1916,17 @@ on_lab_prompt (JgConnection *connection,
                JgPrompt     *prompt,
                Prompts      *prompts)
 {
+  prompts->n_prompts++;
   if (jg_prompt_get_kind (prompt) == JG_PROMPT_PASSWORD && prompts->password != NULL)
     {
       const char *answers[] = { prompts->password, NULL };
 
       prompts->n_password_prompts++;
+      prompts->can_remember = jg_prompt_get_can_remember (prompt);
+      prompts->remember_preset = jg_prompt_get_remember (prompt);
+      g_free (prompts->notice);
+      prompts->notice = g_strdup (jg_prompt_get_notice (prompt));
+      jg_prompt_set_remember (prompt, prompts->remember);
       jg_prompt_respond (prompt, answers);
     }
   else
@@ -2047,37 +2058,78 @@ login_with (JgTestLab  *lab,
   return g_thread_join (g_thread_new ("login", login_thread, &login));
 }
 
-/* The lab's sshds read only the lab's own authorized_keys; let @host read
- * ~/.ssh/authorized_keys too, as every sshd does by default. */
-static void
-lab_allow_user_keys (JgTestLab  *lab,
-                     const char *host)
+typedef struct
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *config_path = g_build_filename (jg_test_lab_get (lab, "JG_LAB_DIR"), host,
-                                                   "sshd_config", NULL);
-  g_autofree char *config = NULL;
-  g_auto(GStrv) lines = NULL;
-  g_autoptr(GString) changed = g_string_new (NULL);
+  gboolean  done;
+  int       status;
+  GError   *error;
+} ExecRun;
 
-  g_assert_true (g_file_get_contents (config_path, &config, NULL, NULL));
-  if (strstr (config, ".ssh/authorized_keys") != NULL)
-    return;
-  lines = g_strsplit (config, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+static void
+on_exec_closed (JgConnection *connection,
+                const GError *error,
+                ExecRun      *run)
+{
+  if (error != NULL && run->error == NULL)
+    run->error = g_error_copy (error);
+  run->status = jg_connection_get_exit_status (connection);
+  run->done = TRUE;
+}
+
+static void
+on_exec_started (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  ExecRun *run = data;
+
+  if (!jg_connection_exec_finish (JG_CONNECTION (object), result, &run->error))
+    run->done = TRUE;
+}
+
+/* Runs @command on @host through its whole chain with the connection core,
+ * a login of its own (not shared), answering prompts from @prompts;
+ * returns its output, or NULL with @error. */
+static char *
+connect_and_run (JgInventory  *inventory,
+                 JgHost       *host,
+                 const char   *command,
+                 Prompts      *prompts,
+                 GError      **error)
+{
+  g_autoptr(JgConnection) connection = NULL;
+  g_autofree char *out_path = g_build_filename (work, "exec-out", NULL);
+  ExecRun run = { 0 };
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  char *output = NULL;
+  int out = open (out_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  int err = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+
+  g_assert_cmpint (out, >=, 0);
+  connection = jg_connection_new (inventory, host, error);
+  g_assert_nonnull (connection);
+  jg_connection_set_timeout (connection, 20);
+  jg_connection_set_shared (connection, FALSE);
+  g_signal_connect (connection, "prompt", G_CALLBACK (on_lab_prompt), prompts);
+  g_signal_connect (connection, "progress", G_CALLBACK (on_lab_progress), NULL);
+  g_signal_connect (connection, "closed", G_CALLBACK (on_exec_closed), &run);
+  jg_connection_exec_async (connection, command, -1, out, err, NULL, on_exec_started, &run);
+  while (!run.done)
     {
-      g_string_append (changed, lines[i]);
-      if (g_str_has_prefix (lines[i], "AuthorizedKeysFile "))
-        g_string_append (changed, " .ssh/authorized_keys");
-      if (lines[i + 1] != NULL)
-        g_string_append_c (changed, '\n');
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
     }
-  g_file_set_contents (config_path, changed->str, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (jg_test_lab_stop_host (lab, host, &error));
-  g_assert_no_error (error);
-  g_assert_true (jg_test_lab_start_host (lab, host, &error));
-  g_assert_no_error (error);
+  jg_connection_close (connection);
+  if (run.error != NULL)
+    g_propagate_error (error, run.error);
+  else
+    {
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_true (g_file_get_contents (out_path, &output, NULL, NULL));
+      g_strstrip (output);
+    }
+  g_unlink (out_path);
+  return output;
 }
 
 /* Removes the lines holding @needle from @path (the lab user's real file). */
@@ -2204,13 +2256,23 @@ test_lab_install_and_login (void)
   g_assert_cmpint (jg_host_get_auth (JG_HOST (vm1)), ==, JG_AUTH_KEY);
   g_assert_cmpstr (jg_host_get_key_id (JG_HOST (vm1)), ==, jg_key_get_id (key));
 
-  /* ... and logs in with it, private key from the keyring (the own
-   * machine, reached directly, shares the lab user's home) */
-  lab_allow_user_keys (lab, "own");
-  accepted = jg_test_lab_count_log (lab, "own", "Accepted publickey for");
+  /* ... and logs in with it through the jump host, the connection core
+   * taking the private key from the keyring: no prompt */
+  {
+    Prompts none = { 0 };
+
+    accepted = jg_test_lab_count_log (lab, "vm1", "Accepted publickey for");
+    who = connect_and_run (inventory, JG_HOST (vm1), "id -un", &none, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (who, ==, pw_user);
+    g_assert_cmpuint (none.n_prompts, ==, 0);
+    g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted publickey for"), ==, accepted + 1);
+    g_clear_pointer (&who, g_free);
+  }
+  /* the same key straight with libssh on the own machine (the lab user's
+   * home is shared) */
   who = login_with (lab, "OWN", pw_user, key);
   g_assert_cmpstr (who, ==, pw_user);
-  g_assert_cmpint (jg_test_lab_count_log (lab, "own", "Accepted publickey for"), ==, accepted + 1);
   g_clear_pointer (&who, g_free);
 
   /* keys made by ssh-keygen -N, imported with their passphrase, log in */
@@ -2228,6 +2290,223 @@ test_lab_install_and_login (void)
 
   remove_lines_with (authorized, blob + strlen ("ssh-ed25519 "));
   close (lock_fd);
+}
+
+/* jump (the lab's key file) → vm1 as the password user, by password,
+ * remembering it; NULL (skipped) when the lab cannot run or has no
+ * password user. */
+static JgTestLab *
+start_password_lab (JgInventory  *inventory,
+                    JgJumpHost   *jump,
+                    JgMachine    *vm1)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgTestLab) lab = NULL;
+  g_autofree char *known_hosts = g_build_filename (work, "lab_known_hosts", NULL);
+  g_autofree char *known = NULL;
+  const char *pw_user;
+
+  lab = jg_test_lab_start (&error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_test_skip (error->message);
+      return NULL;
+    }
+  g_assert_no_error (error);
+  pw_user = jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER");
+  if (pw_user == NULL || pw_user[0] == '\0')
+    {
+      g_test_skip ("the lab has a password user only when run as root");
+      return NULL;
+    }
+  g_assert_true (g_file_get_contents (jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"), &known, NULL,
+                                      NULL));
+  g_file_set_contents (known_hosts, known, -1, &error);
+  g_assert_no_error (error);
+
+  set_lab_host (lab, JG_HOST (jump), "jump", "JUMP", known_hosts);
+  set_lab_host (lab, JG_HOST (vm1), "vm1", "VM1", known_hosts);
+  jg_host_set_jump_id (JG_HOST (vm1), jg_host_get_id (JG_HOST (jump)));
+  jg_host_set_user (JG_HOST (vm1), pw_user);
+  jg_host_set_auth (JG_HOST (vm1), JG_AUTH_PASSWORD);
+  jg_host_set_identity_file (JG_HOST (vm1), NULL);
+  jg_host_set_remember_password (JG_HOST (vm1), TRUE);
+  jg_inventory_add (inventory, JG_HOST (jump));
+  jg_inventory_add (inventory, JG_HOST (vm1));
+  add_needle (jg_test_lab_get (lab, "JG_LAB_PASSWORD"));
+  return g_steal_pointer (&lab);
+}
+
+static void
+prompts_clear (Prompts *prompts)
+{
+  g_clear_pointer (&prompts->notice, g_free);
+}
+
+static void
+test_lab_remembered_password (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgTestLab) lab = NULL;
+  g_autoptr(JgInventory) inventory = jg_inventory_new ();
+  g_autoptr(JgJumpHost) jump = jg_jump_host_new ();
+  g_autoptr(JgMachine) vm1 = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  g_autofree char *wrong = random_secret ("wrong-password");
+  g_autofree char *who = NULL;
+  g_autoptr(JgSecret) found = NULL;
+  const char *owner;
+  const char *password;
+  int accepted;
+  int failed;
+
+  lab = start_password_lab (inventory, jump, vm1);
+  if (lab == NULL)
+    return;
+  owner = jg_host_get_id (JG_HOST (vm1));
+  password = jg_test_lab_get (lab, "JG_LAB_PASSWORD");
+  add_needle (wrong);
+
+  /* nothing remembered yet: asked, "Remember in keyring" offered and
+   * checked (the machine remembers); kept once the login worked */
+  {
+    Prompts asked = { .password = password, .remember = TRUE };
+
+    who = connect_and_run (inventory, JG_HOST (vm1), "id -un", &asked, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER"));
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (asked.n_password_prompts, ==, 1);
+    g_assert_true (asked.can_remember);
+    g_assert_true (asked.remember_preset);
+    g_assert_null (asked.notice);
+    prompts_clear (&asked);
+  }
+  found = lookup (owner, JG_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, password);
+  g_clear_pointer (&found, jg_secrets_free);
+
+  /* remembered: used without a prompt */
+  {
+    Prompts none = { 0 };
+
+    accepted = jg_test_lab_count_log (lab, "vm1", "Accepted password for");
+    who = connect_and_run (inventory, JG_HOST (vm1), "id -un", &none, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER"));
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (none.n_prompts, ==, 0);
+    g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted password for"), ==, accepted + 1);
+  }
+
+  /* a wrong remembered password: refused, then asked — the prompt says
+   * so — and the right one replaces it */
+  g_assert_true (store (owner, JG_SECRET_PASSWORD, "vm1", wrong, &error));
+  g_assert_no_error (error);
+  {
+    Prompts asked = { .password = password, .remember = TRUE };
+
+    failed = jg_test_lab_count_log (lab, "vm1", "Failed password for");
+    accepted = jg_test_lab_count_log (lab, "vm1", "Accepted password for");
+    who = connect_and_run (inventory, JG_HOST (vm1), "true", &asked, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (asked.n_prompts, ==, 1);
+    g_assert_cmpuint (asked.n_password_prompts, ==, 1);
+    g_assert_nonnull (asked.notice);
+    g_assert_nonnull (strstr (asked.notice, "remembered in the keyring was refused"));
+    g_assert_true (asked.can_remember);
+    g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Failed password for"), ==, failed + 1);
+    g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted password for"), ==, accepted + 1);
+    prompts_clear (&asked);
+  }
+  found = lookup (owner, JG_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, password);
+  g_clear_pointer (&found, jg_secrets_free);
+
+  /* unchecked "Remember": the remembered one is forgotten */
+  g_assert_true (store (owner, JG_SECRET_PASSWORD, "vm1", wrong, &error));
+  {
+    Prompts asked = { .password = password, .remember = FALSE };
+
+    who = connect_and_run (inventory, JG_HOST (vm1), "true", &asked, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (asked.n_password_prompts, ==, 1);
+    prompts_clear (&asked);
+  }
+  found = lookup (owner, JG_SECRET_PASSWORD, &error);
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  /* a machine that does not remember: the keyring is not asked; the check
+   * is offered, unchecked */
+  jg_host_set_remember_password (JG_HOST (vm1), FALSE);
+  g_assert_true (store (owner, JG_SECRET_PASSWORD, "vm1", password, &error));
+  {
+    Prompts asked = { .password = password, .remember = FALSE };
+
+    who = connect_and_run (inventory, JG_HOST (vm1), "true", &asked, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (asked.n_password_prompts, ==, 1);
+    g_assert_true (asked.can_remember);
+    g_assert_false (asked.remember_preset);
+    prompts_clear (&asked);
+  }
+  found = lookup (owner, JG_SECRET_PASSWORD, &error);
+  g_assert_cmpstr (found, ==, password);
+
+  g_assert_true (clear_owner (owner, &error));
+  g_assert_no_error (error);
+}
+
+/* In the child, on a bus without a keyring: the machine remembers its
+ * password, the lookup fails, so the person is asked for this connection
+ * only, told why, and not offered to remember. */
+static void
+child_lab_no_keyring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgTestLab) lab = NULL;
+  g_autoptr(JgInventory) inventory = jg_inventory_new ();
+  g_autoptr(JgJumpHost) jump = jg_jump_host_new ();
+  g_autoptr(JgMachine) vm1 = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  g_autofree char *who = NULL;
+  Prompts asked = { .password = NULL, .remember = TRUE };
+
+  lab = start_password_lab (inventory, jump, vm1);
+  if (lab == NULL)
+    return;
+  asked.password = jg_test_lab_get (lab, "JG_LAB_PASSWORD");
+  who = connect_and_run (inventory, JG_HOST (vm1), "id -un", &asked, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER"));
+  g_assert_cmpuint (asked.n_password_prompts, ==, 1);
+  g_assert_false (asked.can_remember);
+  g_assert_nonnull (asked.notice);
+  g_assert_nonnull (strstr (asked.notice, "No keyring"));
+  g_assert_nonnull (strstr (asked.notice, "for this connection only"));
+  prompts_clear (&asked);
+}
+
+static void
+test_lab_no_keyring (void)
+{
+  g_autoptr(Bus) bus = NULL;
+  g_autofree char *old = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+
+  if (g_test_subprocess ())
+    {
+      child_lab_no_keyring ();
+      return;
+    }
+  bus = bus_start ();
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus->address, TRUE);
+  g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_DEFAULT);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", old, TRUE);
+  g_test_trap_assert_passed ();
 }
 
 /* ---- last: nothing anywhere ------------------------------------------------ */
@@ -2295,6 +2574,8 @@ main (int   argc,
   g_test_add_func ("/keys/keyring/no-service", test_no_service);
   g_test_add_func ("/keys/keyring/locked", test_locked);
   g_test_add_func ("/keys/lab/install-by-password", test_lab_install_and_login);
+  g_test_add_func ("/keys/lab/remembered-password", test_lab_remembered_password);
+  g_test_add_func ("/keys/lab/no-keyring", test_lab_no_keyring);
   g_test_add_func ("/keys/final/nothing-on-disk", test_nothing_on_disk);
 
   status = g_test_run ();

@@ -28,6 +28,12 @@ void      jg_prompt_set_kbdint       (JgPrompt     *self,
 void      jg_prompt_add_question     (JgPrompt     *self,
                                       const char   *question,
                                       gboolean      echo);
+/* Offers "Remember in keyring", checked when @remember. */
+void      jg_prompt_set_can_remember (JgPrompt     *self,
+                                      gboolean      can_remember,
+                                      gboolean      remember);
+void      jg_prompt_set_notice       (JgPrompt     *self,
+                                      const char   *notice);
 
 /* Blocks the calling worker until the prompt is answered, or until
  * *@abandoned becomes non-zero (checked a few times a second). Returns TRUE

@@ -39,11 +39,14 @@ struct _JgPrompt
   char         *name;
   char         *instruction;
   GArray       *questions;
+  char         *notice;
+  gboolean      can_remember;
 
   GMutex        lock;
   GCond         cond;
   State         state;
   char        **answers;
+  gboolean      remember;    /* under lock: set by the UI, read by the worker */
 };
 
 G_DEFINE_FINAL_TYPE (JgPrompt, jg_prompt, G_TYPE_OBJECT)
@@ -80,6 +83,7 @@ jg_prompt_finalize (GObject *object)
   g_free (self->key_file);
   g_free (self->name);
   g_free (self->instruction);
+  g_free (self->notice);
   g_array_unref (self->questions);
   jg_prompt_free_answers (self->answers);
   g_mutex_clear (&self->lock);
@@ -170,6 +174,48 @@ jg_prompt_add_question (JgPrompt   *self,
 {
   Question q = { g_strdup (question), echo };
   g_array_append_val (self->questions, q);
+}
+
+void
+jg_prompt_set_can_remember (JgPrompt *self,
+                            gboolean  can_remember,
+                            gboolean  remember)
+{
+  self->can_remember = !!can_remember;
+  g_mutex_lock (&self->lock);
+  self->remember = can_remember && remember;
+  g_mutex_unlock (&self->lock);
+}
+
+void
+jg_prompt_set_notice (JgPrompt   *self,
+                      const char *notice)
+{
+  g_free (self->notice);
+  self->notice = g_strdup (notice);
+}
+
+gboolean
+jg_prompt_get_remember (JgPrompt *self)
+{
+  gboolean remember;
+
+  g_return_val_if_fail (JG_IS_PROMPT (self), FALSE);
+  g_mutex_lock (&self->lock);
+  remember = self->remember;
+  g_mutex_unlock (&self->lock);
+  return remember;
+}
+
+void
+jg_prompt_set_remember (JgPrompt *self,
+                        gboolean  remember)
+{
+  g_return_if_fail (JG_IS_PROMPT (self));
+  g_mutex_lock (&self->lock);
+  if (self->can_remember && self->state == STATE_WAITING)
+    self->remember = !!remember;
+  g_mutex_unlock (&self->lock);
 }
 
 gboolean
@@ -270,6 +316,8 @@ GETTER (const char *, key_file)
 GETTER (const char *, message)
 GETTER (const char *, name)
 GETTER (const char *, instruction)
+GETTER (const char *, notice)
+GETTER (gboolean, can_remember)
 
 guint
 jg_prompt_get_n_questions (JgPrompt *self)

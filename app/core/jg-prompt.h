@@ -65,6 +65,23 @@ const char   *jg_prompt_get_question          (JgPrompt           *self,
 /* Answer. For HOST_KEY use accept(); for the others respond() with exactly
  * get_n_questions() strings (NULL-terminated array). The strings are
  * copied and wiped after use. */
+/* PASSWORD, PASSPHRASE and KEYBOARD_INTERACTIVE: whether the answer can be
+ * remembered in the keyring (a saved machine and a usable keyring), and
+ * whether it should be — preset to the machine's "remember password"
+ * setting; the UI shows a "Remember in keyring" check when it can and
+ * sets it before answering. The worker stores the answer (jg-secrets.h)
+ * only after the server accepted it, and forgets the remembered one when
+ * the check was cleared. */
+gboolean      jg_prompt_get_can_remember      (JgPrompt           *self);
+gboolean      jg_prompt_get_remember          (JgPrompt           *self);
+void          jg_prompt_set_remember          (JgPrompt           *self,
+                                               gboolean            remember);
+/* Why the person is asked although a secret is remembered, or why it will
+ * not be remembered, as a translated sentence for the dialog ("The
+ * password remembered in the keyring was refused."; the keyring's
+ * LOCKED/NO_SERVICE message); NULL when there is nothing to say. */
+const char   *jg_prompt_get_notice            (JgPrompt           *self);
+
 void          jg_prompt_accept                (JgPrompt           *self);
 void          jg_prompt_respond               (JgPrompt           *self,
                                                const char * const *answers);

@@ -28,6 +28,11 @@ typedef struct
   gboolean      forward_agent;
   guint         keepalive;
   char         *known_hosts_file;
+  char         *key_id;            /* JG_AUTH_KEY: the JgKey's id */
+  char         *secrets_owner;     /* the saved host's id, NULL when unsaved (nothing remembered) */
+  gboolean      remember;          /* look up and keep its password/passphrase in the keyring */
+  char         *password_label;    /* keyring item labels (jg_secrets_make_host_label) */
+  char         *passphrase_label;
 } JgHopConfig;
 
 JgHopConfig *jg_hop_config_new   (JgHost      *host);

@@ -36,7 +36,11 @@
 #include <libssh/server.h>
 #include <openssl/crypto.h>
 
+#include "jg-agent.h"
+#include "jg-key-list.h"
+#include "jg-keys.h"
 #include "jg-known-hosts.h"
+#include "jg-secrets.h"
 #include "jg-session-private.h"
 
 #define IO_CHUNK          (256 * 1024)
@@ -78,6 +82,14 @@ jg_hop_config_new (JgHost *host)
   config->forward_agent = jg_host_get_forward_agent (host);
   config->keepalive = jg_host_get_keepalive_interval (host);
   config->known_hosts_file = expand_home (jg_host_get_known_hosts_file (host));
+  config->key_id = g_strdup (jg_host_get_key_id (host));
+  config->secrets_owner = g_strdup (jg_host_get_id (host));
+  config->remember = jg_host_get_remember_password (host);
+  if (config->secrets_owner != NULL && jg_host_get_name (host) != NULL)
+    {
+      config->password_label = jg_secrets_make_host_label (JG_SECRET_PASSWORD, host);
+      config->passphrase_label = jg_secrets_make_host_label (JG_SECRET_PASSPHRASE, host);
+    }
   if (config->name == NULL)
     config->name = g_strdup (config->hostname);
   if (config->id == NULL)
@@ -96,6 +108,10 @@ jg_hop_config_copy (JgHopConfig *c)
   config->user = g_strdup (c->user);
   config->identity_file = g_strdup (c->identity_file);
   config->known_hosts_file = g_strdup (c->known_hosts_file);
+  config->key_id = g_strdup (c->key_id);
+  config->secrets_owner = g_strdup (c->secrets_owner);
+  config->password_label = g_strdup (c->password_label);
+  config->passphrase_label = g_strdup (c->passphrase_label);
   return config;
 }
 
@@ -110,6 +126,10 @@ jg_hop_config_free (JgHopConfig *config)
   g_free (config->user);
   g_free (config->identity_file);
   g_free (config->known_hosts_file);
+  g_free (config->key_id);
+  g_free (config->secrets_owner);
+  g_free (config->password_label);
+  g_free (config->passphrase_label);
   g_free (config);
 }
 
@@ -930,41 +950,13 @@ out:
 
 /* ---------------------------------------------------------- authentication */
 
-/* How many keys the agent holds: -1 when there is no agent. Speaks the
- * agent protocol (REQUEST_IDENTITIES) just enough to count. */
+/* How many keys the agent holds: -1 when there is no agent. */
 static int
 agent_count_keys (void)
 {
-  const char *path = g_getenv ("SSH_AUTH_SOCK");
-  struct sockaddr_un addr = { 0 };
-  guint8 request[5] = { 0, 0, 0, 1, 11 };
-  guint8 reply[9];
-  gsize got = 0;
-  int fd;
-  int count = -1;
+  g_autoptr(GListModel) identities = jg_agent_list_identities_sync (NULL, NULL);
 
-  if (path == NULL || strlen (path) >= sizeof addr.sun_path)
-    return -1;
-  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -1;
-  addr.sun_family = AF_UNIX;
-  strcpy (addr.sun_path, path);
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) == 0 &&
-      write (fd, request, sizeof request) == sizeof request)
-    {
-      while (got < sizeof reply)
-        {
-          gssize n = read (fd, reply + got, sizeof reply - got);
-          if (n <= 0)
-            break;
-          got += n;
-        }
-      if (got == sizeof reply && reply[4] == 12)
-        count = (reply[5] << 24) | (reply[6] << 16) | (reply[7] << 8) | reply[8];
-    }
-  close (fd);
-  return count;
+  return identities != NULL ? (int) g_list_model_get_n_items (identities) : -1;
 }
 
 static void
@@ -986,10 +978,22 @@ methods_to_string (int      methods,
     g_string_append (out, _("none"));
 }
 
+/* A password or passphrase remembered in the keyring, looked up once per
+ * authentication. */
+typedef struct
+{
+  gboolean  looked_up;
+  char     *value;        /* NULL: none remembered (or the keyring cannot be used) */
+  gboolean  used;         /* offered to the server (or the key) once already */
+  gboolean  refused;      /* … and refused */
+  char     *unavailable;  /* why the keyring cannot be used (LOCKED, NO_SERVICE, …) */
+} Remembered;
+
 typedef struct
 {
   int       methods;
   GString  *tried;
+  gboolean  jg_key_tried;
   gboolean  agent_tried;
   gboolean  keys_tried;
   gboolean  kbdint_tried;
@@ -997,6 +1001,7 @@ typedef struct
   int       agent_keys;
   gboolean  agent_sign_failed;
   gboolean  cancelled;
+  Remembered remembered[2];   /* JG_SECRET_PASSWORD, JG_SECRET_PASSPHRASE */
 } AuthState;
 
 static void
@@ -1057,13 +1062,118 @@ auth_result (JgSession  *self,
   return TRUE;
 }
 
+static void
+free_secret (char *secret)
+{
+  if (secret != NULL)
+    {
+      explicit_bzero (secret, strlen (secret));
+      g_free (secret);
+    }
+}
+
+static void
+auth_state_clear (AuthState *st)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (st->remembered); i++)
+    {
+      jg_secrets_free (st->remembered[i].value);
+      g_free (st->remembered[i].unavailable);
+    }
+  g_string_free (st->tried, TRUE);
+}
+
+/* The password (or passphrase) remembered for this hop, to offer once
+ * before asking: looked up in the keyring (an unlock prompt of the Secret
+ * Service may show) when the hop remembers its secrets. NULL when there is
+ * none, it was offered already, or the keyring cannot be used — the reason
+ * is then kept for the prompt. */
+static const char *
+remembered_take (JgSession    *self,
+                 AuthState    *st,
+                 JgSecretKind  kind)
+{
+  JgHopConfig *c = self->config;
+  Remembered *r = &st->remembered[kind];
+
+  g_assert (kind == JG_SECRET_PASSWORD || kind == JG_SECRET_PASSPHRASE);
+  if (c->secrets_owner == NULL || !c->remember)
+    return NULL;
+  if (!r->looked_up)
+    {
+      g_autoptr(GError) error = NULL;
+
+      r->looked_up = TRUE;
+      session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                        kind == JG_SECRET_PASSWORD ? _("Looking up the remembered password in the keyring")
+                                                   : _("Looking up the remembered passphrase in the keyring"));
+      r->value = jg_secrets_lookup_sync (c->secrets_owner, kind, NULL, &error);
+      if (error != NULL)
+        {
+          r->unavailable = g_strdup (error->message);
+          session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, "%s", error->message);
+        }
+      else if (r->value == NULL)
+        session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                          _("Nothing is remembered in the keyring for %s"), c->name);
+    }
+  if (r->used || r->value == NULL)
+    return NULL;
+  r->used = TRUE;
+  return r->value;
+}
+
+/* After the server accepted @secret: keep it in the keyring when the person
+ * asked to, forget the remembered one when they unchecked "Remember". */
+static void
+remembered_update (JgSession    *self,
+                   AuthState    *st,
+                   JgSecretKind  kind,
+                   const char   *secret,
+                   gboolean      remember)
+{
+  JgHopConfig *c = self->config;
+  g_autoptr(GError) error = NULL;
+
+  if (c->secrets_owner == NULL)
+    return;
+  if (remember)
+    {
+      const char *label = kind == JG_SECRET_PASSWORD ? c->password_label : c->passphrase_label;
+
+      if (jg_secrets_store_sync (c->secrets_owner, kind, label != NULL ? label : c->name, secret,
+                                 NULL, &error))
+        session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                          kind == JG_SECRET_PASSWORD ? _("Remembered the password in the keyring")
+                                                     : _("Remembered the passphrase in the keyring"));
+      else
+        session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                          kind == JG_SECRET_PASSWORD ? _("The password was not remembered: %s")
+                                                     : _("The passphrase was not remembered: %s"),
+                          error->message);
+    }
+  else if (c->remember && st->remembered[kind].unavailable == NULL)
+    {
+      if (jg_secrets_clear_sync (c->secrets_owner, kind, NULL, &error))
+        session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                          kind == JG_SECRET_PASSWORD ? _("Forgot the remembered password")
+                                                     : _("Forgot the remembered passphrase"));
+    }
+}
+
+/* Asks for one hidden answer. For a password or passphrase (@kind
+ * JG_SECRET_PASSWORD/PASSPHRASE, @remember not NULL) the prompt offers
+ * "Remember in keyring" and says why it asks although a secret was
+ * remembered; *@remember gets the person's choice. */
 static char *
 ask_secret (JgSession    *self,
             JgPromptKind  kind,
             const char   *message,
             const char   *question,
             const char   *key_file,
-            AuthState    *st)
+            AuthState    *st,
+            JgSecretKind  secret_kind,
+            gboolean     *remember)
 {
   JgHopConfig *c = self->config;
   g_autoptr(JgPrompt) prompt = jg_prompt_new (kind, self->depth, c->name, c->hostname, c->port, c->user);
@@ -1074,6 +1184,23 @@ ask_secret (JgSession    *self,
   jg_prompt_add_question (prompt, question, FALSE);
   if (key_file != NULL)
     jg_prompt_set_key_file (prompt, key_file);
+  if (remember != NULL)
+    {
+      Remembered *r = &st->remembered[secret_kind];
+
+      *remember = FALSE;
+      /* The keyring's message says to enter it for this connection only. */
+      if (r->unavailable != NULL)
+        jg_prompt_set_notice (prompt, r->unavailable);
+      else
+        {
+          if (r->refused)
+            jg_prompt_set_notice (prompt, secret_kind == JG_SECRET_PASSWORD
+                                            ? _("The password remembered in the keyring was refused.")
+                                            : _("The passphrase remembered in the keyring does not open the key."));
+          jg_prompt_set_can_remember (prompt, c->secrets_owner != NULL, c->remember);
+        }
+    }
   if (!session_ask (self, prompt, &answers) || answers == NULL || answers[0] == NULL)
     {
       st->cancelled = TRUE;
@@ -1082,17 +1209,9 @@ ask_secret (JgSession    *self,
     }
   secret = g_strdup (answers[0]);
   jg_prompt_free_answers (answers);
+  if (remember != NULL)
+    *remember = jg_prompt_get_remember (prompt);
   return secret;
-}
-
-static void
-free_secret (char *secret)
-{
-  if (secret != NULL)
-    {
-      explicit_bzero (secret, strlen (secret));
-      g_free (secret);
-    }
 }
 
 static int
@@ -1104,6 +1223,8 @@ try_key_file (JgSession  *self,
   g_autofree char *pub_path = g_strconcat (path, ".pub", NULL);
   ssh_key pub = NULL;
   ssh_key priv = NULL;
+  char *entered = NULL;
+  gboolean remember = FALSE;
   int rc;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -1124,11 +1245,28 @@ try_key_file (JgSession  *self,
 
   if (ssh_pki_import_privkey_file (path, NULL, NULL, NULL, &priv) != SSH_OK)
     {
+      const char *remembered = remembered_take (self, st, JG_SECRET_PASSPHRASE);
+
+      priv = NULL;
+      if (remembered != NULL)
+        {
+          if (ssh_pki_import_privkey_file (path, remembered, NULL, NULL, &priv) == SSH_OK)
+            session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                              _("Opened %s with the passphrase remembered in the keyring"), path);
+          else
+            {
+              priv = NULL;
+              st->remembered[JG_SECRET_PASSPHRASE].refused = TRUE;
+              session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                                _("The passphrase remembered in the keyring does not open %s"), path);
+            }
+        }
       for (guint attempt = 0; attempt < MAX_PASSWORD_TRIES && priv == NULL; attempt++)
         {
           g_autofree char *message = g_strdup_printf (_("Passphrase for the key %s (%s)"), path, c->name);
           char *passphrase = ask_secret (self, JG_PROMPT_PASSPHRASE, message,
-                                         _("Passphrase:"), path, st);
+                                         _("Passphrase:"), path, st, JG_SECRET_PASSPHRASE,
+                                         &remember);
 
           if (passphrase == NULL)
             return SSH_AUTH_DENIED;
@@ -1137,14 +1275,22 @@ try_key_file (JgSession  *self,
               priv = NULL;
               session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
                                 _("Wrong passphrase for %s"), path);
+              free_secret (passphrase);
             }
-          free_secret (passphrase);
+          else
+            entered = passphrase;
         }
       if (priv == NULL)
         return SSH_AUTH_DENIED;
     }
   rc = ssh_userauth_publickey (self->ssh, NULL, priv);
   ssh_key_free (priv);
+  if (entered != NULL)
+    {
+      if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL)
+        remembered_update (self, st, JG_SECRET_PASSPHRASE, entered, remember);
+      free_secret (entered);
+    }
   return rc;
 }
 
@@ -1153,6 +1299,9 @@ try_kbdint (JgSession *self,
             AuthState *st)
 {
   JgHopConfig *c = self->config;
+  char *entered = NULL;       /* the answer to a lone hidden question, to remember */
+  gboolean remember = FALSE;
+  const char *offered = NULL; /* the remembered password, answered in the last round */
   int rc;
   guint rounds = 0;
 
@@ -1165,9 +1314,33 @@ try_kbdint (JgSession *self,
       g_autoptr(JgPrompt) prompt = NULL;
       char **answers = NULL;
       g_autofree char *message = NULL;
+      char echo = 0;
+      /* One hidden question is a password: it can be remembered. */
+      gboolean lone_secret = n == 1 && (ssh_userauth_kbdint_getprompt (self->ssh, 0, &echo), echo == 0);
+      const char *remembered = NULL;
 
-      if (n > 0)
+      if (offered != NULL && lone_secret)
         {
+          /* asked again after the remembered password: it was refused */
+          st->remembered[JG_SECRET_PASSWORD].refused = TRUE;
+          session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                            _("The password remembered in the keyring was refused"));
+        }
+      offered = NULL;
+      free_secret (g_steal_pointer (&entered));
+      if (lone_secret)
+        remembered = remembered_take (self, st, JG_SECRET_PASSWORD);
+      if (remembered != NULL)
+        {
+          session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                            _("Answering with the password remembered in the keyring"));
+          ssh_userauth_kbdint_setanswer (self->ssh, 0, remembered);
+          offered = remembered;
+        }
+      else if (n > 0)
+        {
+          Remembered *r = &st->remembered[JG_SECRET_PASSWORD];
+
           prompt = jg_prompt_new (JG_PROMPT_KEYBOARD_INTERACTIVE, self->depth, c->name,
                                   c->hostname, c->port, c->user);
           message = g_strdup_printf (_("%s asks for %s@%s"), c->name, c->user, c->hostname);
@@ -1176,9 +1349,16 @@ try_kbdint (JgSession *self,
                                 ssh_userauth_kbdint_getinstruction (self->ssh));
           for (int i = 0; i < n; i++)
             {
-              char echo = 0;
               const char *q = ssh_userauth_kbdint_getprompt (self->ssh, i, &echo);
               jg_prompt_add_question (prompt, q, echo != 0);
+            }
+          if (lone_secret && r->unavailable != NULL)
+            jg_prompt_set_notice (prompt, r->unavailable);
+          else if (lone_secret)
+            {
+              if (r->refused)
+                jg_prompt_set_notice (prompt, _("The password remembered in the keyring was refused."));
+              jg_prompt_set_can_remember (prompt, c->secrets_owner != NULL, c->remember);
             }
           if (!session_ask (self, prompt, &answers) || answers == NULL ||
               g_strv_length (answers) < (guint) n)
@@ -1189,11 +1369,37 @@ try_kbdint (JgSession *self,
             }
           for (int i = 0; i < n; i++)
             ssh_userauth_kbdint_setanswer (self->ssh, i, answers[i]);
+          if (lone_secret)
+            {
+              entered = g_strdup (answers[0]);
+              remember = jg_prompt_get_remember (prompt);
+            }
           jg_prompt_free_answers (answers);
         }
       rc = ssh_userauth_kbdint (self->ssh, NULL, NULL);
     }
+  if (entered != NULL)
+    {
+      if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL)
+        remembered_update (self, st, JG_SECRET_PASSWORD, entered, remember);
+      free_secret (entered);
+    }
+  else if (offered != NULL && rc != SSH_AUTH_SUCCESS && rc != SSH_AUTH_PARTIAL)
+    st->remembered[JG_SECRET_PASSWORD].refused = TRUE;
   return rc;
+}
+
+/* The name of the Jumpgate key @key_id, for messages: read from keys.json
+ * by this worker (its own list). */
+static char *
+key_name_sync (const char *key_id)
+{
+  g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+  JgKey *key;
+
+  if (jg_key_list_load (list, NULL) && (key = jg_key_list_find_by_id (list, key_id)) != NULL)
+    return g_strdup (jg_key_get_name (key));
+  return NULL;
 }
 
 static gboolean
@@ -1207,21 +1413,22 @@ authenticate (JgSession  *self,
   int rc;
 
   st.tried = g_string_new (NULL);
-  st.agent_keys = agent_count_keys ();
+  /* -1 (no agent) where the agent is not used at all */
+  st.agent_keys = c->auth == JG_AUTH_KEY || c->auth == JG_AUTH_PASSWORD ? -1 : agent_count_keys ();
 
   rc = ssh_userauth_none (self->ssh, NULL);
   if (rc == SSH_AUTH_SUCCESS)
     {
       session_progress (self, JG_CONNECTION_STEP_AUTHENTICATED, _("Authenticated as %s with no method"),
                         c->user);
-      g_string_free (st.tried, TRUE);
+      auth_state_clear (&st);
       return TRUE;
     }
   if (rc == SSH_AUTH_ERROR)
     {
       g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_PROTOCOL,
                    _("%s: authentication failed to start: %s"), c->name, ssh_get_error (self->ssh));
-      g_string_free (st.tried, TRUE);
+      auth_state_clear (&st);
       return FALSE;
     }
   st.methods = ssh_userauth_list (self->ssh, NULL);
@@ -1239,6 +1446,39 @@ authenticate (JgSession  *self,
 
       if (session_abandoned (self, error))
         break;
+
+      if ((st.methods & SSH_AUTH_METHOD_PUBLICKEY) && c->auth == JG_AUTH_KEY && !st.jg_key_tried)
+        {
+          g_autoptr(GError) key_error = NULL;
+          g_autofree char *name = NULL;
+          g_autofree char *what = NULL;
+          ssh_key priv;
+
+          st.jg_key_tried = TRUE;
+          if (c->key_id == NULL)
+            {
+              g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_CONFIG,
+                           _("%s: this machine authenticates with a Jumpgate key, but no key is chosen: "
+                             "choose one in its settings (Authentication)"), c->name);
+              goto out;
+            }
+          name = key_name_sync (c->key_id);
+          what = g_strdup_printf (_("the Jumpgate key “%s”"), name != NULL ? name : c->key_id);
+          session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, _("Trying %s"), what);
+          note_tried (&st, what);
+          priv = jg_keys_load_private_sync (c->key_id, name, NULL, &key_error);
+          if (priv == NULL)
+            {
+              g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_AUTH_FAILED,
+                           "%s: %s", c->name, key_error->message);
+              goto out;
+            }
+          rc = ssh_userauth_publickey (self->ssh, NULL, priv);
+          ssh_key_free (priv);
+          if (!auth_result (self, &st, rc, what, &done, error))
+            break;
+          continue;
+        }
 
       if ((st.methods & SSH_AUTH_METHOD_PUBLICKEY) && want_agent && !st.agent_tried &&
           st.agent_keys != -1 &&
@@ -1305,19 +1545,39 @@ authenticate (JgSession  *self,
 
       if ((st.methods & SSH_AUTH_METHOD_PASSWORD) && want_password && !st.password_tried)
         {
+          const char *remembered;
+
           st.password_tried = TRUE;
           note_tried (&st, _("password"));
+          remembered = remembered_take (self, &st, JG_SECRET_PASSWORD);
+          if (remembered != NULL)
+            {
+              session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                                _("Trying the password remembered in the keyring"));
+              rc = ssh_userauth_password (self->ssh, NULL, remembered);
+              if (!auth_result (self, &st, rc, _("the password remembered in the keyring"), &done, error))
+                goto out;
+              if (done || rc == SSH_AUTH_PARTIAL)
+                continue;
+              st.remembered[JG_SECRET_PASSWORD].refused = TRUE;
+              session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                                _("The password remembered in the keyring was refused"));
+            }
           for (guint attempt = 0; attempt < MAX_PASSWORD_TRIES && !done; attempt++)
             {
               g_autofree char *message = g_strdup_printf (_("Password for %s@%s (%s)"),
                                                           c->user, c->hostname, c->name);
+              gboolean remember = FALSE;
               char *password;
 
               session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, _("Trying a password"));
-              password = ask_secret (self, JG_PROMPT_PASSWORD, message, _("Password:"), NULL, &st);
+              password = ask_secret (self, JG_PROMPT_PASSWORD, message, _("Password:"), NULL, &st,
+                                     JG_SECRET_PASSWORD, &remember);
               if (password == NULL)
                 break;
               rc = ssh_userauth_password (self->ssh, NULL, password);
+              if (rc == SSH_AUTH_SUCCESS || rc == SSH_AUTH_PARTIAL)
+                remembered_update (self, &st, JG_SECRET_PASSWORD, password, remember);
               free_secret (password);
               if (!auth_result (self, &st, rc, _("a password"), &done, error))
                 goto out;
@@ -1360,7 +1620,7 @@ out:
                      st.tried->len > 0 ? st.tried->str : _("nothing usable"),
                      st.agent_keys == 0 ? _(" (the agent holds no keys)") : "");
     }
-  g_string_free (st.tried, TRUE);
+  auth_state_clear (&st);
   return done;
 }
 
