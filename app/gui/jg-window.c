@@ -33,6 +33,8 @@ struct _JgWindow
   JgInventory          *inventory;
   JgSidebarModel       *sidebar_model;
   GtkTreeListModel     *tree;
+  GtkSliceListModel    *slice;            /* the first rows until the first frame */
+  gulong                first_paint_id;
   GtkSingleSelection   *selection;
   GSettings            *settings;
   GQueue                prompts;          /* PendingPrompt* */
@@ -114,6 +116,28 @@ factory_unbind (GtkSignalListItemFactory *factory,
   jg_machine_row_set_node (JG_MACHINE_ROW (gtk_tree_expander_get_child (expander)), NULL);
 }
 
+/* The status pages' icons are set when they first show: an icon is loaded
+ * even on a page that is not shown, and the big ones are SVG, whose
+ * renderer (librsvg) costs 7 MiB and 15 ms at startup. The welcome page's
+ * icon is a PNG in the resources. */
+static void
+show_stack_page (GtkStack   *stack,
+                 const char *name)
+{
+  static const struct { const char *page; const char *icon; } icons[] = {
+    { "no-results", "edit-find-symbolic" },
+    { "empty", "network-workgroup-symbolic" },
+    { "load-error", "dialog-warning-symbolic" },
+  };
+  GtkWidget *child = gtk_stack_get_child_by_name (stack, name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (icons); i++)
+    if (ADW_IS_STATUS_PAGE (child) && g_str_equal (name, icons[i].page)
+        && adw_status_page_get_icon_name (ADW_STATUS_PAGE (child)) == NULL)
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (child), icons[i].icon);
+  gtk_stack_set_visible_child (stack, child);
+}
+
 static void
 update_sidebar (JgWindow *self)
 {
@@ -125,7 +149,7 @@ update_sidebar (JgWindow *self)
     page = "no-results";
   else
     page = "list";
-  gtk_stack_set_visible_child_name (self->sidebar_stack, page);
+  show_stack_page (self->sidebar_stack, page);
 }
 
 void
@@ -158,7 +182,7 @@ jg_window_update_content (JgWindow *self)
     }
   else
     page = "welcome";
-  gtk_stack_set_visible_child_name (self->content_stack, page);
+  show_stack_page (self->content_stack, page);
   update_sidebar (self);
 }
 
@@ -1167,6 +1191,23 @@ window_action (GtkWidget  *widget,
 
       gtk_window_present (GTK_WINDOW (window));
     }
+  else if (g_str_equal (action_name, "win.show-help-overlay"))
+    {
+      GtkShortcutsWindow *overlay;
+
+      /* Built on first use: GtkApplication would build it for every window
+       * at startup if it were at gtk/help-overlay.ui in the resources. */
+      overlay = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (self));
+      if (overlay == NULL)
+        {
+          g_autoptr(GtkBuilder) builder =
+            gtk_builder_new_from_resource ("/io/github/jumpgate/Jumpgate/jg-shortcuts.ui");
+
+          overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+          gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+        }
+      gtk_window_present (GTK_WINDOW (overlay));
+    }
   else if (g_str_equal (action_name, "win.toggle-sidebar"))
     gtk_widget_set_visible (self->sidebar, !gtk_widget_get_visible (self->sidebar));
   else if (g_str_equal (action_name, "win.next-tab"))
@@ -1253,6 +1294,61 @@ jg_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (jg_window_parent_class)->close_request (window);
 }
 
+/* GTK 4.8's list view makes a row for each of the first 200 items whatever
+ * its height, before the window maps. Until the first frame is painted the
+ * sidebar shows only as many rows as the tallest screen can show (a sidebar
+ * row is at least 36 px high), then all: the rows nobody can see yet are
+ * made after the window is up. */
+static guint
+first_frame_rows (GtkWidget *widget)
+{
+  GListModel *monitors = gdk_display_get_monitors (gtk_widget_get_display (widget));
+  int height = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (monitors); i++)
+    {
+      g_autoptr(GdkMonitor) monitor = g_list_model_get_item (monitors, i);
+      GdkRectangle geometry;
+
+      gdk_monitor_get_geometry (monitor, &geometry);
+      height = MAX (height, geometry.height);
+    }
+  return height > 0 ? CLAMP (height / 36 + 2, 16, 200) : 200;
+}
+
+static gboolean
+show_all_rows (gpointer data)
+{
+  JgWindow *self = data;
+
+  if (self->slice != NULL)
+    gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_paint (GdkFrameClock *clock,
+                JgWindow      *self)
+{
+  g_clear_signal_handler (&self->first_paint_id, clock);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_all_rows, g_object_ref (self), g_object_unref);
+}
+
+static void
+jg_window_map (GtkWidget *widget)
+{
+  JgWindow *self = JG_WINDOW (widget);
+  GdkFrameClock *clock;
+
+  GTK_WIDGET_CLASS (jg_window_parent_class)->map (widget);
+
+  clock = gtk_widget_get_frame_clock (widget);
+  if (self->first_paint_id == 0 && clock != NULL
+      && gtk_slice_list_model_get_size (self->slice) != G_MAXUINT)
+    self->first_paint_id = g_signal_connect_object (clock, "after-paint",
+                                                    G_CALLBACK (on_first_paint), self, 0);
+}
+
 /* After construction: GtkWindow:application is not set yet in constructed. */
 static void
 jg_window_setup (JgWindow      *self,
@@ -1264,7 +1360,9 @@ jg_window_setup (JgWindow      *self,
   self->inventory = g_object_ref (jg_application_get_inventory (app));
   self->sidebar_model = jg_sidebar_model_new (self->inventory);
   self->tree = jg_sidebar_model_create_tree (self->sidebar_model);
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->tree)));
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->tree)), 0,
+                                         first_frame_rows (GTK_WIDGET (self)));
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
 
@@ -1325,10 +1423,23 @@ jg_window_dispose (GObject *object)
   g_clear_pointer (&self->log_binding, g_binding_unbind);
   if (self->list_view != NULL)
     gtk_list_view_set_model (self->list_view, NULL);
+  /* The tab view closes its pages while it is disposed: not our business
+   * any more (its page-detached would find the template children gone). */
+  if (self->tab_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->tab_view, self);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_WINDOW);
 
+  if (self->first_paint_id != 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        g_clear_signal_handler (&self->first_paint_id, clock);
+      self->first_paint_id = 0;
+    }
   g_clear_object (&self->selection);
+  g_clear_object (&self->slice);
   g_clear_object (&self->tree);
   g_clear_object (&self->sidebar_model);
   g_clear_object (&self->inventory);
@@ -1346,6 +1457,7 @@ jg_window_class_init (JgWindowClass *klass)
 
   object_class->dispose = jg_window_dispose;
   window_class->close_request = jg_window_close_request;
+  widget_class->map = jg_window_map;
 
   g_type_ensure (JG_TYPE_MACHINE_ROW);
   g_type_ensure (JG_TYPE_QUICK_CONNECT);
@@ -1400,6 +1512,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.row-menu", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.new-window", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.next-tab", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.previous-tab", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.close-tab", NULL, window_action);
