@@ -324,6 +324,7 @@ struct _JgSession
   struct ssh_counter_struct   sent;
   struct ssh_counter_struct   received;
   gboolean          wake_registered;
+  gpointer          wake_watch;   /* Watch *: the event may call it until freed */
 };
 
 static GMutex pool_lock;
@@ -392,6 +393,7 @@ jg_session_unref (JgSession *self)
   g_ptr_array_unref (self->reporters);
   if (self->wake_fd >= 0)
     close (self->wake_fd);
+  g_free (self->wake_watch);
   g_mutex_clear (&self->lock);
   g_cond_clear (&self->cond);
   g_free (self);
@@ -2567,12 +2569,18 @@ session_run (JgSession *self)
   gint64 next_keepalive = interval > 0 ? g_get_monotonic_time () + interval : G_MAXINT64;
   guint64 last_in = self->received.in_packets;
   gint64 last_in_at = g_get_monotonic_time ();   /* when a packet last came */
-  Watch wake = { NULL, self->wake_fd, POLLIN, 0 };
+  Watch *wake;
 
   ssh_set_blocking (self->ssh, 0);
   self->event = ssh_event_new ();
   ssh_event_add_session (self->event, self->ssh);
-  ssh_event_add_fd (self->event, self->wake_fd, POLLIN, watch_cb, &wake);
+  /* Not on this stack: the event keeps the watch until the session's
+   * teardown, after this function returned. */
+  if (self->wake_watch == NULL)
+    self->wake_watch = g_new0 (Watch, 1);
+  wake = self->wake_watch;
+  *wake = (Watch) { NULL, self->wake_fd, POLLIN, 0 };
+  ssh_event_add_fd (self->event, self->wake_fd, POLLIN, watch_cb, wake);
   self->wake_registered = TRUE;
 
   for (;;)
@@ -2592,10 +2600,10 @@ session_run (JgSession *self)
 
       ssh_event_dopoll (self->event, timeout_ms);
 
-      if (wake.revents != 0)
+      if (wake->revents != 0)
         {
           guint64 value;
-          wake.revents = 0;
+          wake->revents = 0;
           if (read (self->wake_fd, &value, sizeof value) < 0 && errno != EAGAIN)
             g_warning ("Could not read a worker's eventfd: %s", g_strerror (errno));
         }
