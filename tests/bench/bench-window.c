@@ -1,41 +1,77 @@
 /* bench-window.c — the main window's costs, one measurement per run
  *
- *   bench-window bare           a bare AdwApplicationWindow (the reference)
+ *   bench-window bare           a bare AdwApplicationWindow (the reference): the
+ *                               same binary (so the same libraries are loaded),
+ *                               an AdwApplication (the same libadwaita init and
+ *                               style), the same default size as Jumpgate's
  *   bench-window app            Jumpgate's window on $XDG_CONFIG_HOME's machines
  *   bench-window filter N       N machines; ms from a filter keystroke to the
  *                               frame that shows it
  *   bench-window tabs N         N tabs to the lab's vm1; RSS added per tab
  *
- * "bare" and "app" print `mapped MONOTONIC_US` when the window is mapped and
- * `rss KIB` after 3 s idle; bench-window.sh runs them side by side.
+ * "bare" and "app" print `mapped REALTIME_US` when the window is mapped and
+ * `rss KIB anon KIB file KIB shmem KIB` after 3 s idle; bench-window.sh runs
+ * them side by side. BENCH_EXIT_ON_MAP=1 ends at the map (for profiling),
+ * BENCH_SMAPS=FILE keeps /proc/self/smaps, BENCH_MALLINFO=1 prints malloc's
+ * own counts.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "config.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "jg-application.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
+/* @field of /proc/self/status in KiB: "VmRSS", "RssAnon", "RssFile", "RssShmem" */
 static long
-rss_kib (void)
+status_kib (const char *field)
 {
   g_autofree char *status = NULL;
+  g_autofree char *key = g_strconcat ("\n", field, ":", NULL);
   const char *line;
 
   if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
     return -1;
-  line = strstr (status, "VmRSS:");
-  return line ? strtol (line + 6, NULL, 10) : -1;
+  line = strstr (status, key);
+  return line ? strtol (line + strlen (key), NULL, 10) : -1;
+}
+
+static long
+rss_kib (void)
+{
+  return status_kib ("VmRSS");
 }
 
 static gboolean
 print_rss_and_quit (gpointer app)
 {
-  printf ("rss %ld\n", rss_kib ());
+  const char *dump = g_getenv ("BENCH_SMAPS");
+
+  /* BENCH_SMAPS=FILE keeps /proc/self/smaps for a closer look. */
+  if (dump != NULL)
+    {
+      g_autofree char *smaps = NULL;
+      gsize len;
+
+      if (g_file_get_contents ("/proc/self/smaps", &smaps, &len, NULL))
+        g_file_set_contents (dump, smaps, len, NULL);
+    }
+  if (g_getenv ("BENCH_MALLINFO") != NULL)
+    {
+      struct mallinfo2 mi = mallinfo2 ();
+
+      printf ("# malloc in use %zu KiB, free %zu KiB, mmapped %zu KiB\n",
+              mi.uordblks / 1024, mi.fordblks / 1024, mi.hblkhd / 1024);
+    }
+  printf ("rss %ld anon %ld file %ld shmem %ld\n", rss_kib (), status_kib ("RssAnon"),
+          status_kib ("RssFile"), status_kib ("RssShmem"));
   fflush (stdout);
   g_application_quit (app);
   return G_SOURCE_REMOVE;
@@ -50,8 +86,19 @@ on_map (GtkWidget *window,
   if (done)
     return;
   done = TRUE;
-  printf ("mapped %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+  struct rusage usage;
+
+  /* Wall-clock time, to compare with the `date` taken before the exec, and
+   * the CPU time the main thread used so far (what a busy machine changes
+   * less). */
+  getrusage (RUSAGE_THREAD, &usage);
+  printf ("mapped %" G_GINT64_FORMAT " cpu %ld\n", g_get_real_time (),
+          (long) (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1000000
+          + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
   fflush (stdout);
+  /* BENCH_EXIT_ON_MAP=1: for profiling what comes before the map */
+  if (g_getenv ("BENCH_EXIT_ON_MAP") != NULL)
+    _exit (0);
   g_timeout_add_seconds (3, print_rss_and_quit, app);
 }
 
@@ -239,7 +286,21 @@ run_tabs (guint n)
                          == JG_TERMINAL_PAGE_CONNECTED;
         }
       if (connected < count)
-        g_error ("only %u of %u tabs connected", connected, count);
+        {
+          for (guint i = 0; i < pages->len; i++)
+            {
+              JgTerminalPage *page = g_ptr_array_index (pages, i);
+              g_autofree char *log = jg_terminal_page_dup_log (page);
+
+              if (jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
+                {
+                  g_printerr ("tab %u is in state %d; its log:\n%s\n", i,
+                              jg_terminal_page_get_state (page), log);
+                  break;
+                }
+            }
+          g_error ("only %u of %u tabs connected", connected, count);
+        }
       iterate_until (g_get_monotonic_time () + 2 * G_USEC_PER_SEC);
     }
   after = rss_kib ();
