@@ -20,11 +20,18 @@
 #include <gio/gdesktopappinfo.h>
 #include <glib/gstdio.h>
 
+#ifdef HAVE_XTST
+#include <gdk/x11/gdkx.h>
+#include <X11/extensions/XTest.h>
+#endif
+
 #include "jg-application.h"
+#include "jg-machine-editor.h"
 #include "jg-launchers.h"
 #include "jg-machine-row.h"
 #include "jg-own-machine-wizard.h"
 #include "jg-search-provider.h"
+#include "jg-test-gui.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
@@ -41,32 +48,6 @@ static GDBusConnection *client;
 static char *app_path;
 static char *provider_path;
 static char *applications_dir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-/* Runs the main context until @condition holds; FALSE after @timeout_ms. */
-static gboolean
-run_until (Condition condition,
-           gpointer  data,
-           guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
 
 static const char *
 lab_value (const char *key)
@@ -131,7 +112,7 @@ call (const char  *path,
   g_dbus_connection_call (client, APP_ID, path, iface, method, params,
                           reply_type ? G_VARIANT_TYPE (reply_type) : NULL,
                           G_DBUS_CALL_FLAGS_NO_AUTO_START, TIMEOUT_MS, NULL, on_call_done, &result);
-  g_assert_true (run_until (is_set, &result, TIMEOUT_MS + 1000));
+  g_assert_true (jg_test_gui_wait_for (is_set, &result, TIMEOUT_MS + 1000));
   reply = g_dbus_connection_call_finish (client, result, error);
   g_object_unref (result);
   return reply;
@@ -283,7 +264,7 @@ assert_reaches_vm (JgTerminalPage *page)
 {
   TextWait wait = { jg_terminal_page_get_terminal (page), NULL };
 
-  if (!run_until (page_settled, page, TIMEOUT_MS)
+  if (!jg_test_gui_wait_for (page_settled, page, TIMEOUT_MS)
       || jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
     {
       g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -293,10 +274,10 @@ assert_reaches_vm (JgTerminalPage *page)
     }
   vte_terminal_feed_child (VTE_TERMINAL (wait.terminal), "echo \"desk-$((6*7))-[$SSH_CONNECTION]\"\n", -1);
   wait.needle = "desk-42-[";
-  g_assert_true (run_until (terminal_shows, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (terminal_shows, &wait, TIMEOUT_MS));
   /* SSH_CONNECTION names the VM's own address: this ran on the VM. */
   wait.needle = lab_value ("JG_LAB_VM1_ADDR");
-  g_assert_true (run_until (terminal_shows, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (terminal_shows, &wait, TIMEOUT_MS));
 }
 
 static void
@@ -310,7 +291,7 @@ close_all_tabs (void)
         while (adw_tab_view_get_n_pages (view) > 0)
           adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
       }
-  run_until (never, NULL, 50);
+  jg_test_gui_spin (50);
 }
 
 /* A label under @widget whose text holds @needle (a toast's title). */
@@ -390,7 +371,7 @@ run_jumpgate (const char * const *args,
                                            NULL, NULL, &err_fd, &error));
   g_assert_no_error (error);
   g_child_watch_add (pid, on_child_exit, &child);
-  g_assert_true (run_until (child_done, &child, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (child_done, &child, TIMEOUT_MS));
 
   channel = g_io_channel_unix_new (err_fd);
   g_io_channel_set_close_on_unref (channel, TRUE);
@@ -517,7 +498,7 @@ test_search_activate (void)
   PageWait wait = { vm, count_pages_of (vm, NULL), NULL };
 
   reply = search ("ActivateResult", g_variant_new ("(s^asu)", jg_host_get_id (vm), terms, 0), "()");
-  g_assert_true (run_until (new_page_opened, &wait, 5000));
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, 5000));
   assert_reaches_vm (wait.found);
   g_assert_true (gtk_widget_get_visible (gtk_widget_get_ancestor (GTK_WIDGET (wait.found),
                                                                   GTK_TYPE_WINDOW)));
@@ -526,7 +507,7 @@ test_search_activate (void)
   /* A machine removed since the search: said so, nothing opens. */
   g_clear_pointer (&reply, g_variant_unref);
   reply = search ("ActivateResult", g_variant_new ("(s^asu)", "gone-machine-id", terms, 0), "()");
-  g_assert_true (run_until (some_window_says, (gpointer) "not saved any more", 5000));
+  g_assert_true (jg_test_gui_wait_for (some_window_says, (gpointer) "not saved any more", 5000));
 }
 
 /* "Search in Jumpgate" shows the window with its filter set. */
@@ -580,7 +561,7 @@ test_open_uri_command_line (void)
   args[0] = uri;
   g_assert_cmpint (run_jumpgate (args, &err), ==, 0);
   g_assert_cmpstr (err, ==, "");
-  g_assert_true (run_until (new_page_opened, &wait, 5000));
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, 5000));
   assert_reaches_vm (wait.found);
   close_all_tabs ();
 }
@@ -639,7 +620,7 @@ test_open_uri_unsaved (void)
   reply = call (app_path, "org.freedesktop.Application", "Open",
                 g_variant_new ("(^asa{sv})", uris, NULL), "()", &error);
   g_assert_no_error (error);
-  g_assert_true (run_until (unsaved_page_opened, &wait, 5000));
+  g_assert_true (jg_test_gui_wait_for (unsaved_page_opened, &wait, 5000));
   host = jg_terminal_page_get_host (wait.found);
   g_assert_cmpstr (jg_host_get_user (host), ==, "tester");
   close_all_tabs ();
@@ -652,9 +633,9 @@ test_open_uri_malformed (void)
   guint pages = count_pages_of (vm, NULL);
 
   open_uri ("ssh://host:99999");
-  g_assert_true (run_until (some_window_says, (gpointer) "1 to 65535", 5000));
+  g_assert_true (jg_test_gui_wait_for (some_window_says, (gpointer) "1 to 65535", 5000));
   open_uri ("ssh://%zz@host");
-  g_assert_true (run_until (some_window_says, (gpointer) "hexadecimal", 5000));
+  g_assert_true (jg_test_gui_wait_for (some_window_says, (gpointer) "hexadecimal", 5000));
   g_assert_cmpuint (count_pages_of (vm, NULL), ==, pages);
 }
 
@@ -705,7 +686,7 @@ test_launcher_actions (void)
   reply = call (app_path, "org.freedesktop.Application", "ActivateAction",
                 g_variant_new ("(sava{sv})", "add-machine", NULL, NULL), "()", &error);
   g_assert_no_error (error);
-  g_assert_true (run_until (wizard_shown, GINT_TO_POINTER (TRUE), 5000));
+  g_assert_true (jg_test_gui_wait_for (wizard_shown, GINT_TO_POINTER (TRUE), 5000));
 
   g_clear_pointer (&reply, g_variant_unref);
   reply = call (app_path, "org.freedesktop.Application", "ActivateAction",
@@ -714,14 +695,14 @@ test_launcher_actions (void)
   g_assert_cmpuint (count_windows (), ==, windows + 1);
 
   g_assert_cmpint (run_jumpgate (add_machine, NULL), ==, 0);
-  g_assert_true (run_until (wizard_shown, GINT_TO_POINTER (TRUE), 5000));
+  g_assert_true (jg_test_gui_wait_for (wizard_shown, GINT_TO_POINTER (TRUE), 5000));
   g_assert_cmpint (run_jumpgate (new_window, NULL), ==, 0);
   g_assert_cmpuint (count_windows (), ==, windows + 2);
 
   /* Back to one window for the tests that follow. */
   while (count_windows () > 1)
     gtk_window_destroy (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  run_until (never, NULL, 50);
+  jg_test_gui_spin (50);
 }
 
 /* ---- per-machine launchers -------------------------------------------- */
@@ -810,7 +791,7 @@ test_machine_launcher (void)
   }
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
   g_assert_cmpuint (count_launchers (), ==, 1);   /* only the one asked for */
-  g_assert_true (run_until (some_window_says, (gpointer) "Lab VM Alpha", 5000));
+  g_assert_true (jg_test_gui_wait_for (some_window_says, (gpointer) "Lab VM Alpha", 5000));
   assert_valid_desktop_file (path);
 
   file = load_launcher (path);
@@ -833,7 +814,7 @@ test_machine_launcher (void)
   wait.skip = count_pages_of (vm, NULL);
   g_assert_true (g_app_info_launch (G_APP_INFO (info), NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (run_until (new_page_opened, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, TIMEOUT_MS));
   assert_reaches_vm (wait.found);
   close_all_tabs ();
 
@@ -925,7 +906,7 @@ test_machine_launcher_restart (void)
   wait.host = odd;
   g_assert_true (g_app_info_launch (G_APP_INFO (info), NULL, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (run_until (new_page_opened, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, TIMEOUT_MS));
   close_all_tabs ();
   g_assert_true (jg_inventory_remove (inventory, odd, NULL));
   g_assert_true (file_gone (odd_path));
@@ -933,6 +914,270 @@ test_machine_launcher_restart (void)
   g_assert_true (jg_launchers_remove (jg_application_get_launchers (app), vm, &error));
   g_assert_cmpuint (count_launchers (), ==, 0);
 }
+
+/* ---- accessibility ------------------------------------------------------ */
+
+static void
+open_tab_on_vm (JgWindow *window)
+{
+  PageWait wait = { vm, count_pages_of (vm, NULL), NULL };
+
+  jg_window_connect (window, vm);
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, 5000));
+  g_assert_true (jg_test_gui_wait_for (page_settled, wait.found, TIMEOUT_MS));
+}
+
+/* Buttons that show only an icon under @widget, without a tooltip or an
+ * accessible label, appended to @missing as "type icon". The buttons GTK and
+ * libadwaita make themselves (window controls, tab bar, toasts, spin
+ * buttons, a search bar's close button, entry rows' apply) are theirs. */
+static void
+check_icon_buttons (GtkWidget *widget,
+                    GString   *missing,
+                    guint     *n_checked)
+{
+  const char *icon = NULL;
+
+  if (GTK_IS_WINDOW_CONTROLS (widget) || ADW_IS_TAB_BAR (widget) || GTK_IS_POPOVER (widget)
+      || GTK_IS_SPIN_BUTTON (widget) || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+    return;
+  if (GTK_IS_MENU_BUTTON (widget))
+    icon = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget)) == NULL
+           ? gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)) : NULL;
+  else if (GTK_IS_BUTTON (widget) && gtk_widget_get_parent (widget) != NULL
+           && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
+    icon = gtk_button_get_label (GTK_BUTTON (widget)) == NULL
+           ? gtk_button_get_icon_name (GTK_BUTTON (widget)) : NULL;
+  if (icon != NULL && (g_str_has_prefix (icon, "adw-")
+                       || (g_str_equal (icon, "window-close-symbolic")
+                           && gtk_widget_get_ancestor (widget, GTK_TYPE_SEARCH_BAR) != NULL)))
+    icon = NULL;
+  if (icon != NULL)
+    {
+      (*n_checked)++;
+      if (gtk_widget_get_tooltip_text (widget) == NULL
+          || !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+        g_string_append_printf (missing, "%s %s (tooltip “%s”); ", G_OBJECT_TYPE_NAME (widget), icon,
+                                gtk_widget_get_tooltip_text (widget));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    check_icon_buttons (child, missing, n_checked);
+}
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+/* Every button that shows only an icon says what it does: a tooltip for
+ * the eyes and an accessible label for a screen reader. In the window with
+ * a tab (its find bar and log), the machine editor and the wizard. */
+static void
+test_a11y_labels (void)
+{
+  JgWindow *window = JG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  g_autoptr(GString) missing = g_string_new (NULL);
+  GtkWindow *editor;
+  GtkWindow *wizard;
+  guint n = 0;
+
+  open_tab_on_vm (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.show-log", NULL);
+  check_icon_buttons (GTK_WIDGET (window), missing, &n);
+
+  editor = jg_window_edit_host (window, vm);
+  check_icon_buttons (GTK_WIDGET (editor), missing, &n);
+  gtk_window_destroy (editor);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.add-own", NULL);
+  wizard = find_toplevel (JG_TYPE_OWN_MACHINE_WIZARD);
+  g_assert_nonnull (wizard);
+  check_icon_buttons (GTK_WIDGET (wizard), missing, &n);
+  gtk_window_destroy (wizard);
+
+  g_test_message ("%u icon buttons checked", n);
+  g_assert_cmpuint (n, >=, 8);
+  g_assert_cmpstr (missing->str, ==, "");
+  close_all_tabs ();
+}
+
+#ifdef HAVE_XTST
+/* Real key presses, through the X server (XTest), to the focused window. */
+static void
+press (GtkWidget  *widget,
+       const char *accelerator)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (widget));
+  const struct { GdkModifierType mask; KeySym sym; } mods[] = {
+    { GDK_CONTROL_MASK, XK_Control_L },
+    { GDK_SHIFT_MASK, XK_Shift_L },
+    { GDK_ALT_MASK, XK_Alt_L },
+  };
+  GdkModifierType state;
+  guint keyval;
+
+  g_assert_true (gtk_accelerator_parse (accelerator, &keyval, &state));
+  for (guint i = 0; i < G_N_ELEMENTS (mods); i++)
+    if (state & mods[i].mask)
+      XTestFakeKeyEvent (display, XKeysymToKeycode (display, mods[i].sym), True, CurrentTime);
+  XTestFakeKeyEvent (display, XKeysymToKeycode (display, keyval), True, CurrentTime);
+  XTestFakeKeyEvent (display, XKeysymToKeycode (display, keyval), False, CurrentTime);
+  for (guint i = G_N_ELEMENTS (mods); i-- > 0;)
+    if (state & mods[i].mask)
+      XTestFakeKeyEvent (display, XKeysymToKeycode (display, mods[i].sym), False, CurrentTime);
+  XFlush (display);
+  jg_test_gui_spin (150);
+}
+
+static gboolean
+is_active (gpointer window)
+{
+  return gtk_window_is_active (window);
+}
+
+static void
+focus_window (GtkWindow *window)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gtk_widget_get_display (GTK_WIDGET (window)));
+  Window xid = gdk_x11_surface_get_xid (gtk_native_get_surface (GTK_NATIVE (window)));
+
+  gtk_window_present (window);
+  jg_test_gui_spin (100);
+  XRaiseWindow (display, xid);
+  XSetInputFocus (display, xid, RevertToParent, CurrentTime);
+  XFlush (display);
+  g_assert_true (jg_test_gui_wait_for (is_active, window, 5000));
+}
+
+/* The sidebar row that has the keyboard focus, or NULL. */
+static JgMachineRow *
+focused_row (JgWindow *window)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (window));
+
+  if (focus == NULL)
+    return NULL;
+  if (JG_IS_MACHINE_ROW (focus))
+    return JG_MACHINE_ROW (focus);
+  for (GtkWidget *child = gtk_widget_get_first_child (focus); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (JG_IS_MACHINE_ROW (child))
+      return JG_MACHINE_ROW (child);
+  return NULL;
+}
+
+static JgHost *
+focused_host (JgWindow *window)
+{
+  JgMachineRow *row = focused_row (window);
+  JgSidebarNode *node = row ? jg_machine_row_get_node (row) : NULL;
+
+  return node ? jg_sidebar_node_get_host (node) : NULL;
+}
+
+static gboolean
+focus_in (GtkWidget *ancestor)
+{
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (ancestor));
+
+  return focus != NULL && (focus == ancestor || gtk_widget_is_ancestor (focus, ancestor));
+}
+
+static gboolean
+editor_shown (gpointer data)
+{
+  return find_toplevel (JG_TYPE_MACHINE_EDITOR) != NULL;
+}
+
+static gboolean
+editor_gone (gpointer data)
+{
+  return find_toplevel (JG_TYPE_MACHINE_EDITOR) == NULL;
+}
+
+/* The whole way by keyboard alone: to the machine list from anywhere (the
+ * terminal too), arrows to a machine, Return connects, tabs switch and
+ * close, the row's menu opens and closes, its Edit… opens the editor and
+ * Escape closes it. */
+static void
+test_keyboard (void)
+{
+  JgWindow *window = JG_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  GtkWidget *list = GTK_WIDGET (jg_window_get_list_view (window));
+  AdwTabView *view = jg_window_get_tab_view (window);
+  PageWait wait = { vm, 0, NULL };
+  GtkWidget *popover;
+  JgMachineRow *row;
+
+  close_all_tabs ();
+  jg_window_start_search (window, "");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL);
+  focus_window (GTK_WINDOW (window));
+
+  press (list, "<Control><Shift>m");
+  g_assert_true (focus_in (list));
+  for (guint i = 0; i < 12 && focused_host (window) != vm; i++)
+    press (list, "Down");
+  g_assert_true (focused_host (window) == vm);
+
+  press (list, "Return");
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, 5000));
+  assert_reaches_vm (wait.found);
+  /* What is typed now goes to the VM's shell. */
+  g_assert_true (focus_in (GTK_WIDGET (jg_terminal_page_get_terminal (wait.found))));
+
+  /* From the terminal back to the list, and a second tab from there. */
+  press (list, "<Control><Shift>m");
+  g_assert_true (focus_in (list));
+  g_assert_true (focused_host (window) == vm);
+  wait.skip = 1;
+  press (list, "Return");
+  g_assert_true (jg_test_gui_wait_for (new_page_opened, &wait, 5000));
+  g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 2);
+  g_assert_cmpint (adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view)), ==, 1);
+
+  /* Tabs, from inside a terminal. */
+  g_assert_true (jg_test_gui_wait_for (page_settled, wait.found, TIMEOUT_MS));
+  press (list, "<Control>Page_Up");
+  g_assert_cmpint (adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view)), ==, 0);
+  press (list, "<Control>Page_Down");
+  g_assert_cmpint (adw_tab_view_get_page_position (view, adw_tab_view_get_selected_page (view)), ==, 1);
+  press (list, "<Control><Shift>w");
+  g_assert_cmpint (adw_tab_view_get_n_pages (view), ==, 1);
+
+  /* The row's menu: Shift+F10, Escape; then its Edit… by mnemonic. */
+  press (list, "<Control><Shift>m");
+  g_assert_true (focus_in (list));
+  g_assert_true (focused_host (window) == vm);
+  row = focused_row (window);
+  press (list, "<Shift>F10");
+  popover = jg_test_gui_find (GTK_WIDGET (row), GTK_TYPE_POPOVER);
+  g_assert_nonnull (popover);
+  g_assert_true (gtk_widget_get_visible (popover));
+  g_assert_true (focus_in (popover));
+  press (list, "Escape");
+  g_assert_false (gtk_widget_get_visible (popover));
+  g_assert_true (focused_row (window) == row);
+  press (list, "<Shift>F10");
+  press (list, "e");
+  g_assert_true (jg_test_gui_wait_for (editor_shown, NULL, 5000));
+  focus_window (find_toplevel (JG_TYPE_MACHINE_EDITOR));
+  press (list, "Escape");
+  g_assert_true (jg_test_gui_wait_for (editor_gone, NULL, 5000));
+  close_all_tabs ();
+}
+#endif
 
 /* ---- set-up ------------------------------------------------------------- */
 
@@ -1001,8 +1246,9 @@ run_in_session (int    argc,
   g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
 
   g_setenv ("JG_TEST_DESKTOP_DIR", dir, TRUE);
-  /* This bus has no accessibility bus to start. */
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  /* This bus has no accessibility bus to start: GTK's test backend keeps
+   * the accessible properties for the tests to read. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   g_setenv ("XDG_CONFIG_HOME", g_build_filename (dir, "config", NULL), TRUE);
   g_setenv ("XDG_DATA_HOME", g_build_filename (dir, "data", NULL), TRUE);
   /* The launchers run the `jumpgate` on PATH: this build's. */
@@ -1082,7 +1328,7 @@ main (int   argc,
    * does not end the application. */
   g_application_hold (G_APPLICATION (app));
   gtk_window_present (GTK_WINDOW (jg_window_new (app)));
-  run_until (never, NULL, 200);
+  jg_test_gui_spin (200);
 
   g_test_add_func ("/desktop/search/initial", test_search_initial);
   g_test_add_func ("/desktop/search/subsearch", test_search_subsearch);
@@ -1097,13 +1343,17 @@ main (int   argc,
   g_test_add_func ("/desktop/launcher/actions", test_launcher_actions);
   g_test_add_func ("/desktop/launcher/machine", test_machine_launcher);
   g_test_add_func ("/desktop/launcher/restart", test_machine_launcher_restart);
+  g_test_add_func ("/desktop/a11y/labels", test_a11y_labels);
+#ifdef HAVE_XTST
+  g_test_add_func ("/desktop/a11y/keyboard", test_keyboard);
+#endif
 
   status = g_test_run ();
 
   close_all_tabs ();
   for (GList *l; (l = gtk_application_get_windows (GTK_APPLICATION (app))) != NULL;)
     gtk_window_destroy (l->data);
-  run_until (never, NULL, 100);
+  jg_test_gui_spin (100);
   g_application_release (G_APPLICATION (app));
   g_clear_object (&client);
   g_clear_object (&app);

@@ -246,6 +246,8 @@ append_row (JgRulesGroup     *self,
   remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
   gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (remove, _("Remove Rule"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Remove Rule"), -1);
   gtk_widget_add_css_class (remove, "flat");
   g_object_set_data (G_OBJECT (remove), "jg-rule-row", row->expander);
   g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);

@@ -1210,6 +1210,12 @@ window_action (GtkWidget  *widget,
     }
   else if (g_str_equal (action_name, "win.toggle-sidebar"))
     gtk_widget_set_visible (self->sidebar, !gtk_widget_get_visible (self->sidebar));
+  else if (g_str_equal (action_name, "win.focus-sidebar"))
+    {
+      /* Back from a terminal (which keeps Tab and F6) to the machines. */
+      gtk_widget_set_visible (self->sidebar, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
+    }
   else if (g_str_equal (action_name, "win.next-tab"))
     adw_tab_view_select_next_page (self->tab_view);
   else if (g_str_equal (action_name, "win.previous-tab"))
@@ -1512,6 +1518,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.row-menu", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.new-window", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-sidebar", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.show-help-overlay", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.next-tab", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.previous-tab", NULL, window_action);
