@@ -15,9 +15,12 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(JgApplication) app = NULL;
+  const char *localedir = g_getenv ("JUMPGATE_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* A program run from its build tree (the tests, `meson devenv`) reads the
+   * catalogues built there. */
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
