@@ -850,6 +850,20 @@ test_machine_launcher (void)
   g_assert_true (file_gone (path));
   g_assert_cmpuint (count_launchers (), ==, 1);
 
+  /* A launcher left over from a machine removed elsewhere: said so, and
+   * the id is not taken for a host name to connect to. */
+  {
+    g_autofree char *gone = g_uuid_string_random ();
+    g_autofree char *err = NULL;
+    const char *args[] = { "--connect", gone, NULL };
+    guint pages = count_pages_of (vm, NULL);
+
+    g_assert_cmpint (run_jumpgate (args, &err), ==, 1);
+    g_assert_nonnull (strstr (err, "not saved any more"));
+    g_assert_true (jg_test_gui_wait_for (some_window_says, (gpointer) "not saved any more", 5000));
+    g_assert_cmpuint (count_pages_of (vm, NULL), ==, pages);
+  }
+
   /* A machine without a launcher gets none from a removal's undo. */
   {
     g_autoptr(JgHost) plain = JG_HOST (jg_machine_new (JG_MACHINE_KIND_OWN));

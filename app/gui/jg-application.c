@@ -121,6 +121,18 @@ get_window (JgApplication *self,
 
 /* ---- desktop integration: ssh:// links, launchers, search --------------- */
 
+/* A toast that answers what was just asked (a link, a launcher, a search
+ * result): shown before any older one. */
+static void
+show_answer (JgWindow   *window,
+             const char *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  jg_window_add_toast (window, toast);
+}
+
 /* Connects @window to where the ssh:// link @uri leads: a saved machine,
  * or one through a jump rule or direct (its tab offers to save it once it
  * is connected). FALSE with the reason when it is not an SSH address. */
@@ -157,11 +169,8 @@ jg_application_open (GApplication  *app,
           g_autofree char *shown = jg_destination_dup_printable (uri);
           g_autofree char *text = g_strdup_printf (_("Cannot open “%s”: %s"), shown,
                                                    error->message);
-          AdwToast *toast = adw_toast_new (text);
 
-          /* What the link just did, so before any older toast. */
-          adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-          jg_window_add_toast (window, toast);
+          show_answer (window, text);
         }
     }
   gtk_window_present (GTK_WINDOW (window));
@@ -240,7 +249,7 @@ jg_application_connect_by_id (JgApplication *self,
   if (host != NULL)
     jg_window_connect (window, host);
   else
-    jg_window_show_toast (window, _("That machine is not saved any more"));
+    show_answer (window, _("That machine is not saved any more"));
   gtk_window_present_with_time (GTK_WINDOW (window), timestamp);
 }
 
@@ -349,6 +358,17 @@ jg_application_command_line (GApplication            *app,
       g_autoptr(GError) error = NULL;
       JgHost *host = jg_inventory_lookup (self->inventory, name);
 
+      /* A machine's launcher (jg-launchers.h) names it by id: one that is
+       * gone is not a host name to look up. */
+      if (host == NULL && g_uuid_string_is_valid (name))
+        {
+          window = get_window (self, new_window);
+          show_answer (window, _("That machine is not saved any more"));
+          gtk_window_present (GTK_WINDOW (window));
+          g_application_command_line_printerr (cmdline, "jumpgate: %s (%s)\n",
+                                               _("That machine is not saved any more"), name);
+          return 1;
+        }
       /* Not a saved name: [user@]host[:port] through the jump rules, as ssh. */
       if (host == NULL && (route = jg_destination_lookup (self->inventory, name, &error)) != NULL)
         host = route->host;
