@@ -606,15 +606,16 @@ open_uri (const char *uri)
 }
 
 /* org.freedesktop.Application.Open (how a DBusActivatable launcher opens
- * links): an IPv6 address that is not saved opens a tab on it (which
- * offers to save it once connected). */
+ * links): an IPv6 address that is not saved, with a percent-encoded user,
+ * opens a tab on it (which offers to save it once connected). */
 static void
 test_open_uri_unsaved (void)
 {
   UnsavedWait wait = { "::1", 2222, NULL };
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
-  const char *uris[] = { "ssh://tester@[::1]:2222", NULL };
+  /* "te%73ter": percent-encoding is decoded. */
+  const char *uris[] = { "ssh://te%73ter@[::1]:2222", NULL };
   JgHost *host;
 
   reply = call (app_path, "org.freedesktop.Application", "Open",
