@@ -457,6 +457,36 @@ search_items (SecretService  *service,
   return g_list_reverse (mine);
 }
 
+/* Deletes every item of @owner (and @kind unless @any_kind). */
+static gboolean
+delete_items (SecretService  *service,
+              Waiter         *w,
+              const char     *owner,
+              JgSecretKind    kind,
+              gboolean        any_kind,
+              guint          *n_removed,
+              GError        **error)
+{
+  gboolean ok = FALSE;
+  GList *items = search_items (service, w, owner, kind, any_kind, FALSE, &ok, error);
+
+  for (GList *l = items; l != NULL && ok; l = l->next)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      secret_item_delete (l->data, w->cancellable, on_ready, w);
+      result = waiter_wait (w, error);
+      ok = result != NULL && secret_item_delete_finish (l->data, result, &local_error);
+      if (result != NULL && !ok)
+        set_error (w, local_error, error);
+      else if (ok)
+        (*n_removed)++;
+    }
+  g_list_free_full (items, g_object_unref);
+  return ok;
+}
+
 /* ---- sync API ---------------------------------------------------------- */
 
 static gboolean
@@ -473,7 +503,11 @@ store_value_sync (const char    *owner,
 
   waiter_begin (&w, cancellable);
   service = get_service (&w, error);
-  if (service != NULL && ensure_default_unlocked (service, &w, error))
+  /* The old item is deleted, then a new one made: gnome-keyring 42 may
+   * die replacing an item in place ("asked to register item …, but it's
+   * already registered"), seen when the item is older than a second. */
+  if (service != NULL && ensure_default_unlocked (service, &w, error) &&
+      delete_items (service, &w, owner, kind, FALSE, &(guint) { 0 }, error))
     {
       g_autoptr(GHashTable) attributes = make_attributes (owner, kind, FALSE);
       g_autoptr(GAsyncResult) result = NULL;
@@ -566,24 +600,7 @@ clear_sync (const char    *owner,
   waiter_begin (&w, cancellable);
   service = get_service (&w, error);
   if (service != NULL)
-    {
-      GList *items = search_items (service, &w, owner, kind, any_kind, FALSE, &ok, error);
-
-      for (GList *l = items; l != NULL && ok; l = l->next)
-        {
-          g_autoptr(GAsyncResult) result = NULL;
-          g_autoptr(GError) local_error = NULL;
-
-          secret_item_delete (l->data, w.cancellable, on_ready, &w);
-          result = waiter_wait (&w, error);
-          ok = result != NULL && secret_item_delete_finish (l->data, result, &local_error);
-          if (result != NULL && !ok)
-            set_error (&w, local_error, error);
-          else if (ok)
-            n_removed++;
-        }
-      g_list_free_full (items, g_object_unref);
-    }
+    ok = delete_items (service, &w, owner, kind, any_kind, &n_removed, error);
   waiter_end (&w);
 
   g_debug ("secrets: clear %s of %s: %u removed%s", any_kind ? "all" : jg_secret_kind_to_string (kind),

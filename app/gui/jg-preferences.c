@@ -1,4 +1,4 @@
-/* jg-preferences.c — the preferences window: terminal font, style, scrollback
+/* jg-preferences.c — the preferences window: terminal font, style, scrollback; keys
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-application.h"
+#include "jg-keys-page.h"
 #include "jg-preferences.h"
 
 struct _JgPreferences
@@ -58,10 +59,27 @@ jg_preferences_class_init (JgPreferencesClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_style_selected);
 }
 
+/* The Keys page, over keys.json read now (a file that cannot be read
+ * shows as no keys, and saving is refused: jg-key-list.h). */
+static void
+add_keys_page (JgPreferences *self)
+{
+  GApplication *app = g_application_get_default ();
+  JgInventory *inventory = JG_IS_APPLICATION (app) ? jg_application_get_inventory (JG_APPLICATION (app)) : NULL;
+  g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  if (!jg_key_list_load (list, &error))
+    g_warning ("Could not read the keys: %s", error->message);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (jg_keys_page_new (list, inventory)));
+}
+
 static void
 jg_preferences_init (JgPreferences *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  add_keys_page (self);
 
   self->settings = jg_application_dup_settings ();
   if (self->settings == NULL)

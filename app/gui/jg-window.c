@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-destination.h"
+#include "jg-secrets.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
 #include "jg-own-machine-wizard.h"
@@ -41,6 +42,7 @@ struct _JgWindow
   PendingPrompt        *current_prompt;
   AdwMessageDialog     *prompt_dialog;
   GPtrArray            *prompt_entries;   /* GtkEditable* of the current dialog */
+  GtkCheckButton       *prompt_remember;  /* its "Remember in keyring", or NULL */
   AdwTabPage           *menu_page;
   GBinding             *log_binding;
 
@@ -541,6 +543,23 @@ on_prompt_response (AdwMessageDialog *dialog,
     {
       g_autoptr(GPtrArray) answers = g_ptr_array_new ();
 
+      if (self->prompt_remember != NULL)
+        {
+          gboolean remember = gtk_check_button_get_active (self->prompt_remember);
+          JgConnection *conn = jg_terminal_page_get_connection (pending->page);
+          guint hop = jg_prompt_get_hop_index (pending->prompt);
+          JgHost *saved = NULL;
+
+          jg_prompt_set_remember (pending->prompt, remember);
+          /* The machine remembers from now on (or no more): its setting
+           * follows, and is saved with the inventory. */
+          if (conn != NULL && hop < jg_connection_get_n_hops (conn))
+            saved = jg_inventory_find_by_id (self->inventory,
+                                             jg_host_get_id (jg_connection_get_hop (conn, hop)));
+          if (saved != NULL && jg_host_get_remember_password (saved) != remember)
+            jg_host_set_remember_password (saved, remember);
+        }
+
       for (guint i = 0; i < self->prompt_entries->len; i++)
         g_ptr_array_add (answers,
                          (gpointer) gtk_editable_get_text (g_ptr_array_index (self->prompt_entries, i)));
@@ -554,6 +573,7 @@ on_prompt_response (AdwMessageDialog *dialog,
   for (guint i = 0; i < self->prompt_entries->len; i++)
     gtk_editable_set_text (g_ptr_array_index (self->prompt_entries, i), "");
   g_ptr_array_set_size (self->prompt_entries, 0);
+  self->prompt_remember = NULL;
 
   self->current_prompt = NULL;
   self->prompt_dialog = NULL;
@@ -614,8 +634,10 @@ build_question_dialog (JgWindow *self,
 {
   AdwMessageDialog *dialog;
   GtkWidget *list;
+  GtkWidget *box;
   guint n = jg_prompt_get_n_questions (prompt);
   const char *body = NULL;
+  const char *notice = jg_prompt_get_notice (prompt);
 
   dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (self),
                                                        jg_prompt_get_message (prompt), NULL));
@@ -632,7 +654,17 @@ build_question_dialog (JgWindow *self,
     default:
       break;
     }
-  if (body != NULL && body[0] != '\0')
+  /* Why it asks although a secret is remembered, or why it will not be
+   * remembered, comes first. */
+  if (notice != NULL && body != NULL && body[0] != '\0')
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n\n%s", notice, body);
+
+      adw_message_dialog_set_body (dialog, both);
+    }
+  else if (notice != NULL)
+    adw_message_dialog_set_body (dialog, notice);
+  else if (body != NULL && body[0] != '\0')
     adw_message_dialog_set_body (dialog, body);
 
   list = gtk_list_box_new ();
@@ -649,12 +681,23 @@ build_question_dialog (JgWindow *self,
       gtk_list_box_append (GTK_LIST_BOX (list), row);
       g_ptr_array_add (self->prompt_entries, row);
     }
-  /* TODO(gui): a "Remember in keyring" check here once the core can store
-   * the answer (e.g. jg_prompt_set_remember()). */
-  if (n > 0)
-    adw_message_dialog_set_extra_child (dialog, list);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
+  gtk_box_append (GTK_BOX (box), list);
+  gtk_widget_set_visible (list, n > 0);
+  if (jg_prompt_get_can_remember (prompt))
+    {
+      GtkWidget *check = gtk_check_button_new_with_mnemonic (_("_Remember in keyring"));
+
+      gtk_widget_set_name (check, "remember-in-keyring");
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), jg_prompt_get_remember (prompt));
+      gtk_widget_set_tooltip_text (check, _("Kept in the desktop keyring, used for the next connections"));
+      gtk_box_append (GTK_BOX (box), check);
+      self->prompt_remember = GTK_CHECK_BUTTON (check);
+    }
+  if (n > 0 || self->prompt_remember != NULL)
+    adw_message_dialog_set_extra_child (dialog, box);
   else
-    g_object_ref_sink (list), g_object_unref (list);
+    g_object_ref_sink (box), g_object_unref (box);
 
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
@@ -751,6 +794,7 @@ typedef struct
   JgInventory *inventory;
   JgHost      *host;
   guint        position;
+  gboolean     undone;
 } UndoRemove;
 
 static void
@@ -767,8 +811,23 @@ static void
 on_undo_remove (AdwToast   *toast,
                 UndoRemove *undo)
 {
+  undo->undone = TRUE;
   if (jg_inventory_find_by_id (undo->inventory, jg_host_get_id (undo->host)) == NULL)
     jg_inventory_insert (undo->inventory, undo->position, undo->host);
+}
+
+/* The toast went without Undo: the removal is final, and the machine's
+ * passwords and passphrases leave the keyring (in a worker). */
+static void
+on_remove_final (AdwToast   *toast,
+                 UndoRemove *undo)
+{
+  const char *id = jg_host_get_id (undo->host);
+
+  if (undo->undone || id == NULL ||
+      jg_inventory_find_by_id (undo->inventory, id) != NULL)
+    return;
+  jg_secrets_clear_owner_async (id, NULL, NULL, NULL);
 }
 
 void
@@ -811,7 +870,8 @@ jg_window_remove_host (JgWindow *self,
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  g_signal_connect_data (toast, "button-clicked", G_CALLBACK (on_undo_remove), undo,
+  g_signal_connect (toast, "button-clicked", G_CALLBACK (on_undo_remove), undo);
+  g_signal_connect_data (toast, "dismissed", G_CALLBACK (on_remove_final), undo,
                          (GClosureNotify) undo_remove_free, 0);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }

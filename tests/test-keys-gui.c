@@ -1,0 +1,663 @@
+/* test-keys-gui.c — the Keys page and "Remember in keyring", with a real keyring
+ *
+ * Real widgets under Xvfb (tests/gui/xvfb-wrapper) and a real Secret
+ * Service: the program runs itself again inside dbus-run-session with a
+ * throwaway HOME and its own gnome-keyring-daemon (as test-wizard-gui).
+ * The Keys page lists a generated key with its fingerprint and the
+ * machines that use it, and Copy Public Key puts exactly its OpenSSH line
+ * on the clipboard. Against the SSH lab (as root, its password user): the
+ * password prompt's "Remember in keyring" keeps the password, the next
+ * connection asks nothing, and a wrong remembered password is refused and
+ * asked again, saying so.
+ *
+ * With JG_TEST_SCREENSHOTS=DIR the page and the prompts are saved as PNGs.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "jg-application.h"
+#include "jg-keys.h"
+#include "jg-keys-page.h"
+#include "jg-preferences.h"
+#include "jg-secrets.h"
+#include "jg-test-lab.h"
+#include "jg-window.h"
+
+#define IN_SESSION "JG_KEYS_GUI_DIR"
+#define TIMEOUT_MS 20000
+
+static char *tmpdir;
+static JgApplication *app;
+static JgInventory *inventory;
+static JgWindow *window;
+
+typedef gboolean (*Condition) (gpointer data);
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (dir == NULL)
+    return;
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  if (node == NULL)
+    return;
+  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  gdk_texture_save_to_png (texture, path);
+}
+
+static gboolean
+wait_for (Condition condition,
+          gpointer  data,
+          guint     timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+always_false (gpointer data)
+{
+  return FALSE;
+}
+
+static void
+spin (guint ms)
+{
+  wait_for (always_false, NULL, ms);
+}
+
+static gboolean
+is_set (gpointer data)
+{
+  return *(gpointer *) data != NULL;
+}
+
+static void
+on_done (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  g_assert_true (wait_for (is_set, slot, TIMEOUT_MS));
+  return g_steal_pointer (slot);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type,
+                 const char *name)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
+      (name == NULL || g_strcmp0 (gtk_widget_get_name (widget), name) == 0))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static char *
+lookup_secret (const char   *owner,
+               JgSecretKind  kind)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  char *secret;
+
+  jg_secrets_lookup_async (owner, kind, NULL, on_done, &result);
+  done = wait_result (&result);
+  secret = jg_secrets_lookup_finish (done, &error);
+  g_assert_no_error (error);
+  return secret;
+}
+
+static void
+store_secret (const char   *owner,
+              JgSecretKind  kind,
+              const char   *secret)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+
+
+  jg_secrets_store_async (owner, kind, "test", secret, NULL, on_done, &result);
+  done = wait_result (&result);
+  jg_secrets_store_finish (done, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- the Keys page ------------------------------------------------------ */
+
+static gboolean
+agent_loaded (gpointer page)
+{
+  return jg_keys_page_get_agent_loaded (page);
+}
+
+static void
+on_text_read (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  char **text = user_data;
+
+  *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_keys_page (void)
+{
+  g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgKey) key = NULL;
+  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  GtkWidget *prefs;
+  GtkWidget *page;
+  GtkWidget *row;
+  g_autofree char *copied = NULL;
+  const char *subtitle;
+
+  /* a key generated by the core, used by a machine */
+  g_assert_true (jg_key_list_load (list, &error));
+  g_assert_no_error (error);
+  jg_keys_generate_async (list, JG_KEY_TYPE_ED25519, "laptop key", "me@laptop", NULL, on_done,
+                          &result);
+  done = wait_result (&result);
+  key = jg_keys_generate_finish (list, done, &error);
+  g_assert_no_error (error);
+  jg_host_set_name (JG_HOST (vm), "vm-with-key");
+  jg_host_set_hostname (JG_HOST (vm), "10.0.0.9");
+  jg_keys_use_key (JG_HOST (vm), key);
+  jg_inventory_add (inventory, JG_HOST (vm));
+
+  /* Preferences → Keys lists it (read from keys.json) */
+  prefs = GTK_WIDGET (jg_preferences_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+  gtk_window_set_default_size (GTK_WINDOW (prefs), 640, 720);
+  page = find_descendant (prefs, JG_TYPE_KEYS_PAGE, NULL);
+  g_assert_nonnull (page);
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
+                                           ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_assert_true (wait_for (agent_loaded, page, TIMEOUT_MS));
+
+  row = jg_keys_page_get_key_row (JG_KEYS_PAGE (page), jg_key_get_id (key));
+  g_assert_nonnull (row);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "laptop key");
+  subtitle = adw_expander_row_get_subtitle (ADW_EXPANDER_ROW (row));
+  g_assert_nonnull (strstr (subtitle, jg_key_get_fingerprint (key)));
+  g_assert_true (g_str_has_prefix (jg_key_get_fingerprint (key), "SHA256:"));
+  g_assert_nonnull (strstr (subtitle, "Ed25519"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  spin (300);
+  {
+    /* the details name the comment and the machine that uses the key */
+    gboolean comment_seen = FALSE, user_seen = FALSE;
+
+    for (GtkWidget *w = row; w != NULL;)
+      {
+        if (ADW_IS_ACTION_ROW (w))
+          {
+            const char *text = adw_action_row_get_subtitle (ADW_ACTION_ROW (w));
+
+            comment_seen |= g_strcmp0 (text, "me@laptop") == 0;
+            user_seen |= g_strcmp0 (text, "vm-with-key") == 0;
+          }
+        /* depth-first walk */
+        if (gtk_widget_get_first_child (w) != NULL)
+          w = gtk_widget_get_first_child (w);
+        else
+          {
+            while (w != row && gtk_widget_get_next_sibling (w) == NULL)
+              w = gtk_widget_get_parent (w);
+            w = w == row ? NULL : gtk_widget_get_next_sibling (w);
+          }
+      }
+    g_assert_true (comment_seen);
+    g_assert_true (user_seen);
+  }
+  save_screenshot (prefs, "keys-page");
+
+  /* Copy Public Key: the exact OpenSSH line */
+  g_assert_true (gtk_widget_activate_action (page, "keys.copy-public", "s", jg_key_get_id (key)));
+  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (page), NULL, on_text_read, &copied);
+  g_assert_true (wait_for (is_set, &copied, TIMEOUT_MS));
+  g_assert_cmpstr (copied, ==, jg_key_get_public_line (key));
+  g_assert_true (g_str_has_prefix (copied, "ssh-ed25519 AAAA"));
+  g_assert_true (g_str_has_suffix (copied, " me@laptop"));
+  g_assert_null (strchr (copied, '\n'));
+  spin (200);
+  save_screenshot (prefs, "keys-page-copied");
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  jg_inventory_remove (inventory, JG_HOST (vm), NULL);
+  spin (50);
+}
+
+/* ---- the password prompt ------------------------------------------------ */
+
+static JgTestLab *lab;
+static JgJumpHost *jump;
+
+static gboolean
+page_settled (gpointer data)
+{
+  JgTerminalPageState state = jg_terminal_page_get_state (data);
+
+  return state != JG_TERMINAL_PAGE_CONNECTING && state != JG_TERMINAL_PAGE_IDLE;
+}
+
+static gboolean
+prompt_shown (gpointer data)
+{
+  return jg_window_get_prompt_dialog (window) != NULL || page_settled (data);
+}
+
+static void
+assert_connected (JgTerminalPage *page)
+{
+  g_assert_true (wait_for (page_settled, page, TIMEOUT_MS));
+  if (jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
+    {
+      g_autofree char *log = jg_terminal_page_dup_log (page);
+
+      g_test_message ("connection log:\n%s", log);
+      g_assert_no_error ((GError *) jg_terminal_page_get_error (page));
+    }
+  g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_CONNECTED);
+}
+
+static void
+close_all_tabs (void)
+{
+  AdwTabView *view = jg_window_get_tab_view (window);
+
+  while (adw_tab_view_get_n_pages (view) > 0)
+    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
+  spin (100);
+}
+
+static void
+set_lab_host (JgHost     *host,
+              const char *name,
+              const char *prefix)
+{
+  g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
+  g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
+
+  jg_host_set_name (host, name);
+  jg_host_set_hostname (host, jg_test_lab_get (lab, name_key));
+  jg_host_set_port (host, atoi (jg_test_lab_get (lab, port_key)));
+  jg_host_set_user (host, jg_test_lab_get (lab, "JG_LAB_USER"));
+  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
+  jg_host_set_identity_file (host, jg_test_lab_get (lab, "JG_LAB_KEY"));
+  jg_host_set_identities_only (host, TRUE);
+  jg_host_set_known_hosts_file (host, jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"));
+}
+
+/* Answers the shown password prompt with @password, "Remember in keyring"
+ * set to @remember; returns the dialog's body. */
+static char *
+answer_prompt (const char *password,
+               gboolean    remember,
+               const char *screenshot)
+{
+  GtkWindow *dialog = jg_window_get_prompt_dialog (window);
+  GtkWidget *entry;
+  GtkWidget *check;
+  char *body;
+
+  g_assert_nonnull (dialog);
+  body = g_strdup (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)));
+  entry = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+  g_assert_nonnull (entry);
+  check = find_descendant (GTK_WIDGET (dialog), GTK_TYPE_CHECK_BUTTON, "remember-in-keyring");
+  g_assert_nonnull (check);
+  g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==, "_Remember in keyring");
+  gtk_editable_set_text (GTK_EDITABLE (entry), password);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (check), remember);
+  spin (300);
+  save_screenshot (GTK_WIDGET (dialog), screenshot);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "respond");
+  return body;
+}
+
+static void
+test_remember_password (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  g_autofree char *found = NULL;
+  g_autofree char *body = NULL;
+  JgTerminalPage *page;
+  const char *password;
+  const char *pw_user;
+  int accepted;
+
+  if (lab == NULL)
+    {
+      g_test_skip ("the SSH lab could not start");
+      return;
+    }
+  pw_user = jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER");
+  if (pw_user == NULL || pw_user[0] == '\0')
+    {
+      g_test_skip ("the lab has a password user only when run as root");
+      return;
+    }
+  password = jg_test_lab_get (lab, "JG_LAB_PASSWORD");
+  set_lab_host (JG_HOST (vm), "vm-password", "VM1");
+  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+  jg_host_set_user (JG_HOST (vm), pw_user);
+  jg_host_set_auth (JG_HOST (vm), JG_AUTH_PASSWORD);
+  jg_host_set_identity_file (JG_HOST (vm), NULL);
+  jg_inventory_add (inventory, JG_HOST (vm));
+  g_assert_false (jg_host_get_remember_password (JG_HOST (vm)));
+
+  /* asked; "Remember in keyring" checked: kept, and the machine remembers */
+  page = jg_window_connect (window, JG_HOST (vm));
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  body = answer_prompt (password, TRUE, "password-prompt");
+  assert_connected (page);
+  g_assert_true (jg_host_get_remember_password (JG_HOST (vm)));
+  found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
+  g_assert_cmpstr (found, ==, password);
+  g_clear_pointer (&found, jg_secrets_free);
+  g_clear_pointer (&body, g_free);
+  close_all_tabs ();
+
+  /* the next connection asks nothing */
+  accepted = jg_test_lab_count_log (lab, "vm1", "Accepted password for");
+  page = jg_window_connect (window, JG_HOST (vm));
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_null (jg_window_get_prompt_dialog (window));
+  assert_connected (page);
+  g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted password for"), ==, accepted + 1);
+  close_all_tabs ();
+
+  /* a wrong remembered password (on another machine, that remembers): asked
+   * again, the prompt says why */
+  {
+    g_autoptr(JgMachine) other = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+
+    set_lab_host (JG_HOST (other), "vm-wrong-password", "VM1");
+    jg_host_set_jump_id (JG_HOST (other), jg_host_get_id (JG_HOST (jump)));
+    jg_host_set_user (JG_HOST (other), pw_user);
+    jg_host_set_auth (JG_HOST (other), JG_AUTH_PASSWORD);
+    jg_host_set_identity_file (JG_HOST (other), NULL);
+    jg_host_set_remember_password (JG_HOST (other), TRUE);
+    jg_inventory_add (inventory, JG_HOST (other));
+    g_set_object (&vm, other);
+  }
+  store_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD, "not-the-password");
+  page = jg_window_connect (window, JG_HOST (vm));
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  body = answer_prompt (password, TRUE, "password-prompt-refused");
+  g_assert_nonnull (body);
+  g_assert_nonnull (strstr (body, "The password remembered in the keyring was refused."));
+  assert_connected (page);
+  found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
+  g_assert_cmpstr (found, ==, password);
+  close_all_tabs ();
+
+  /* removing the machine (the toast goes, no Undo) clears its secrets */
+  jg_window_remove_host (window, JG_HOST (vm));
+  g_clear_pointer (&found, jg_secrets_free);
+  {
+    AdwToastOverlay *overlay = ADW_TOAST_OVERLAY (find_descendant (GTK_WIDGET (window),
+                                                                    ADW_TYPE_TOAST_OVERLAY, NULL));
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    g_assert_nonnull (overlay);
+    /* the secret stays while Undo is possible */
+    found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
+    g_assert_cmpstr (found, ==, password);
+    g_clear_pointer (&found, jg_secrets_free);
+    do
+      {
+        spin (500);
+        found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
+        if (found == NULL)
+          break;
+        g_clear_pointer (&found, jg_secrets_free);
+      }
+    while (g_get_monotonic_time () < end);
+    g_assert_null (found);
+  }
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+/* The session bus: nothing is activated on it (no second keyring daemon
+ * that would start locked, no prompter), only what the session starts. */
+static const char bus_config_text[] =
+  "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n"
+  " \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n"
+  "<busconfig>\n"
+  "  <type>session</type>\n"
+  "  <listen>unix:dir=%s</listen>\n"
+  "  <auth>EXTERNAL</auth>\n"
+  "  <policy context=\"default\">\n"
+  "    <allow send_destination=\"*\" eavesdrop=\"true\"/>\n"
+  "    <allow eavesdrop=\"true\"/>\n"
+  "    <allow own=\"*\"/>\n"
+  "  </policy>\n"
+  "</busconfig>\n";
+
+static gboolean
+keyring_ready (gpointer bus)
+{
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static int
+run_in_session (int    argc,
+                char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  char *self = g_file_read_link ("/proc/self/exe", NULL);
+  g_autofree char *config_path = NULL;
+  g_autofree char *config_arg = NULL;
+  int status = 0;
+  static const struct { const char *name, *path; } dirs_env[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "home/.config" },
+    { "XDG_DATA_HOME", "home/.local/share" },
+    { "XDG_STATE_HOME", "home/.local/state" },
+    { "XDG_CACHE_HOME", "home/.cache" },
+    { "XDG_RUNTIME_DIR", "run" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (dirs_env); i++)
+    {
+      g_autofree char *path = g_build_filename (tmpdir, dirs_env[i].path, NULL);
+
+      g_mkdir_with_parents (path, 0700);
+      g_setenv (dirs_env[i].name, path, TRUE);
+    }
+  g_setenv (IN_SESSION, tmpdir, TRUE);
+  if (g_getenv ("GDK_DEBUG") == NULL)
+    g_setenv ("GDK_DEBUG", "gl-disable", TRUE);
+  {
+    const char *lsan = g_getenv ("LSAN_OPTIONS");
+    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/lsan-gui.supp",
+                                                lsan != NULL ? lsan : "", lsan != NULL ? ":" : "",
+                                                JG_TEST_SRCDIR);
+    g_setenv ("LSAN_OPTIONS", options, TRUE);
+  }
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_unsetenv ("SSH_AUTH_SOCK");
+  g_unsetenv ("GNOME_KEYRING_CONTROL");
+
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  {
+    g_autofree char *listen = g_build_filename (tmpdir, "bus", NULL);
+    g_autofree char *config = g_strdup_printf (bus_config_text, listen);
+
+    g_mkdir_with_parents (listen, 0700);
+    config_path = g_build_filename (tmpdir, "session.conf", NULL);
+    g_file_set_contents (config_path, config, -1, &error);
+    g_assert_no_error (error);
+    config_arg = g_strconcat ("--config-file=", config_path, NULL);
+  }
+  g_ptr_array_add (args, (char *) "dbus-run-session");
+  g_ptr_array_add (args, config_arg);
+  g_ptr_array_add (args, (char *) "--");
+  g_ptr_array_add (args, (char *) "/bin/sh");
+  g_ptr_array_add (args, (char *) "-c");
+  /* A keyring unlocked with a password of its own, as a login does; it
+   * ends with the bus. */
+  g_ptr_array_add (args, (char *) "printf jumpgate | env -u DISPLAY -u WAYLAND_DISPLAY gnome-keyring-daemon --foreground --unlock --components=secrets >\"$JG_KEYS_GUI_DIR/keyring.log\" 2>&1 & exec \"$0\" \"$@\"");
+  g_ptr_array_add (args, self);
+  for (int i = 1; i < argc; i++)
+    g_ptr_array_add (args, argv[i]);
+  g_ptr_array_add (args, NULL);
+  if (!g_spawn_sync (NULL, (char **) args->pdata, NULL,
+                     G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+                     NULL, NULL, &status, &error))
+    {
+      g_print ("1..0 # SKIP no D-Bus session possible: %s\n", error->message);
+      status = 0;
+    }
+  g_free (self);
+  if (g_getenv ("JG_KEYS_GUI_KEEP") == NULL)
+    {
+      const char *rm[] = { "/bin/rm", "-rf", "--one-file-system", tmpdir, NULL };
+
+      /* The session's gnome-keyring-daemon may still be leaving its files. */
+      for (guint i = 0; i < 30 && g_file_test (tmpdir, G_FILE_TEST_EXISTS); i++)
+        {
+          if (i > 0)
+            g_usleep (100000);
+          g_spawn_sync ("/", (char **) rm, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL, NULL, NULL);
+        }
+    }
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 1;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  if (g_getenv (IN_SESSION) == NULL)
+    {
+      g_autofree char *dbus = g_find_program_in_path ("dbus-run-session");
+      g_autofree char *keyring = g_find_program_in_path ("gnome-keyring-daemon");
+
+      if (dbus == NULL || keyring == NULL)
+        {
+          g_print ("1..0 # SKIP dbus-run-session or gnome-keyring-daemon is missing\n");
+          return 0;
+        }
+      tmpdir = g_dir_make_tmp ("jg-test-keys-gui-XXXXXX", NULL);
+      status = run_in_session (argc, argv);
+      g_free (tmpdir);
+      return status;
+    }
+  tmpdir = g_strdup (g_getenv (IN_SESSION));
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  {
+    g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (wait_for (keyring_ready, bus, TIMEOUT_MS));
+  }
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_assert_true (g_main_context_acquire (NULL));
+
+  app = jg_application_new ();
+  g_application_set_flags (G_APPLICATION (app),
+                           G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_COMMAND_LINE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  inventory = jg_application_get_inventory (app);
+  window = jg_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  spin (200);
+
+  lab = jg_test_lab_start (&error);
+  if (lab == NULL)
+    g_test_message ("the SSH lab could not start: %s", error->message);
+  else
+    {
+      jump = jg_jump_host_new ();
+      set_lab_host (JG_HOST (jump), "lab-jump", "JUMP");
+      jg_inventory_add (inventory, JG_HOST (jump));
+    }
+
+  g_test_add_func ("/keys-gui/keys-page", test_keys_page);
+  g_test_add_func ("/keys-gui/remember-password", test_remember_password);
+  status = g_test_run ();
+
+  close_all_tabs ();
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (100);
+  g_clear_object (&jump);
+  g_clear_object (&app);
+  g_clear_pointer (&lab, jg_test_lab_stop);
+  g_main_context_release (NULL);
+  g_free (tmpdir);
+  return status;
+}
