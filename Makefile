@@ -18,7 +18,7 @@ DEB_PACKAGES = \
 	libglib2.0-dev libglib2.0-dev-bin libgtk-4-dev libadwaita-1-dev libvte-2.91-gtk4-dev \
 	libssh-dev libsecret-1-dev libjson-glib-dev \
 	openssh-server openssh-client iproute2 procps shellcheck debootstrap \
-	xvfb xauth dbus dbus-x11 gnome-keyring \
+	xvfb xauth dbus dbus-x11 gnome-keyring libxtst-dev \
 	gettext desktop-file-utils appstream
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 
