@@ -942,13 +942,15 @@ on_connected (GObject      *source,
   *(gboolean *) user_data = TRUE;
 }
 
+/* @keep_jump: the jump host's session stays open (another tab uses it);
+ * else it ends and is opened again with each cycle. */
 static void
-test_drop_cycles (void)
+drop_cycles (gboolean keep_jump)
 {
   g_autoptr(Lab) l = lab_inventory ();
   g_autoptr(JgConnection) keep = NULL;
   g_autoptr(GError) error = NULL;
-  const guint cycles = g_test_slow () ? 200 : 100;
+  const guint cycles = 100;
   int vm_pid = atoi (lab_get ("JG_LAB_VM1_PID"));
   guint fds_before = 0, threads_before = 0;
   gboolean kept = FALSE;
@@ -966,10 +968,13 @@ test_drop_cycles (void)
           /* measured after one warm-up cycle, with the jump host's
            * session open as a tab would leave it */
           wait_idle ();
-          keep = jg_connection_new (l->inventory, l->jump, &error);
-          g_assert_no_error (error);
-          jg_connection_connect_async (keep, NULL, on_connected, &kept);
-          g_assert_true (wait_flag (&kept, 20000));
+          if (keep_jump)
+            {
+              keep = jg_connection_new (l->inventory, l->jump, &error);
+              g_assert_no_error (error);
+              jg_connection_connect_async (keep, NULL, on_connected, &kept);
+              g_assert_true (wait_flag (&kept, 20000));
+            }
           /* idle threads that earlier tests' thread pools keep */
           g_thread_pool_stop_unused_threads ();
           g_usleep (100000);
@@ -988,16 +993,16 @@ test_drop_cycles (void)
       jg_connection_close (conn);
       close (peer);
     }
-  g_test_message ("%u drop/reconnect cycles in %.1f s", cycles,
-                  (g_get_monotonic_time () - start) / 1e6);
+  g_test_message ("%u drop/reconnect cycles (jump session %s) in %.1f s", cycles,
+                  keep_jump ? "kept" : "opened each time", (g_get_monotonic_time () - start) / 1e6);
 
   /* the VM sessions are gone; the jump host's is still there */
-  for (guint i = 0; i < 500 && jg_session_pool_count () > 1; i++)
+  for (guint i = 0; i < 500 && jg_session_pool_count () > (keep_jump ? 1u : 0u); i++)
     {
       drain ();
       g_usleep (10000);
     }
-  g_assert_cmpuint (jg_session_pool_count (), ==, 1);
+  g_assert_cmpuint (jg_session_pool_count (), ==, keep_jump ? 1 : 0);
   g_thread_pool_stop_unused_threads ();
   for (guint i = 0; i < 500 && count_dir ("/proc/self/task") > threads_before; i++)
     {
@@ -1008,8 +1013,21 @@ test_drop_cycles (void)
   g_assert_cmpuint (count_dir ("/proc/self/fd"), ==, fds_before);
   g_assert_cmpuint (count_dir ("/proc/self/task"), ==, threads_before);
 
-  jg_connection_close (keep);
+  if (keep != NULL)
+    jg_connection_close (keep);
   wait_idle ();
+}
+
+static void
+test_drop_cycles (void)
+{
+  drop_cycles (TRUE);
+}
+
+static void
+test_drop_cycles_cold (void)
+{
+  drop_cycles (FALSE);
 }
 
 int
@@ -1049,6 +1067,7 @@ main (int   argc,
   g_test_add_func ("/status/cli/test", test_cli);
   g_test_add_func ("/status/keepalive/link-down", test_keepalive_link_down);
   g_test_add_func ("/status/reconnect/drop-cycles", test_drop_cycles);
+  g_test_add_func ("/status/reconnect/drop-cycles-cold", test_drop_cycles_cold);
 
   rc = g_test_run ();
   jg_test_lab_stop (lab);

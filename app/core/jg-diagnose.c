@@ -557,6 +557,22 @@ jg_diagnosis_run_async (JgDiagnosis         *self,
                                   on_shell_open, g_object_ref (self));
 }
 
+void
+jg_diagnosis_cancel (JgDiagnosis *self)
+{
+  g_return_if_fail (JG_IS_DIAGNOSIS (self));
+
+  if (self->task != NULL)
+    finish (self, g_error_new (G_IO_ERROR, G_IO_ERROR_CANCELLED, _("The test was stopped")));
+}
+
+gboolean
+jg_diagnosis_get_running (JgDiagnosis *self)
+{
+  g_return_val_if_fail (JG_IS_DIAGNOSIS (self), FALSE);
+  return self->task != NULL;
+}
+
 gboolean
 jg_diagnosis_run_finish (JgDiagnosis   *self,
                          GAsyncResult  *result,

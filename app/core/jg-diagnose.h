@@ -83,6 +83,10 @@ gboolean      jg_diagnosis_run_finish   (JgDiagnosis          *self,
                                          GAsyncResult         *result,
                                          GError              **error);
 
+/* Stops a running test now: it ends with G_IO_ERROR_CANCELLED on the step
+ * it was at. */
+void          jg_diagnosis_cancel       (JgDiagnosis          *self);
+gboolean      jg_diagnosis_get_running  (JgDiagnosis          *self);
 /* The same, blocking, on a main context of its own (for the command
  * line); then waits (3 s at most) for the connection workers to end. */
 gboolean      jg_diagnosis_run_sync     (JgDiagnosis          *self,

@@ -239,9 +239,11 @@ probe_direct (JgHopConfig *c,
 {
   GError *error = NULL;
   JgProbeResult *result;
+  int saved_errno = 0;
   int fd;
 
-  fd = jg_tcp_connect (c->name, c->hostname, c->port, timeout, cancel_fd, NULL, NULL, &error);
+  fd = jg_tcp_connect (c->name, c->hostname, c->port, timeout, cancel_fd, NULL, NULL,
+                       &saved_errno, &error);
   if (fd < 0)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -249,10 +251,12 @@ probe_direct (JgHopConfig *c,
           g_error_free (error);
           return NULL;
         }
-      /* refused or silent: the machine's doing; a name not found or no
-       * route (no network here): nothing is known of the machine */
+      /* refused, silent or not answering on its network: the machine's
+       * doing; a name not found or no route (no network here): nothing is
+       * known of the machine */
       if (g_error_matches (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_REFUSED) ||
-          g_error_matches (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TIMED_OUT))
+          g_error_matches (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TIMED_OUT) ||
+          saved_errno == EHOSTUNREACH)
         return result_new (JG_REACHABILITY_OFFLINE, error);
       return result_new (JG_REACHABILITY_UNKNOWN, error);
     }

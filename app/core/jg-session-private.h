@@ -142,7 +142,8 @@ void        jg_session_close_channel  (JgSession           *session,
  * -1); @progress, when not NULL, hears CONNECTING and CONNECTED with each
  * numeric address. Returns a non-blocking socket, or -1 with
  * JG_CONNECTION_ERROR_RESOLVE, _REFUSED, _TIMED_OUT, _FAILED or
- * G_IO_ERROR_CANCELLED; @name (the saved name) starts each message. */
+ * G_IO_ERROR_CANCELLED (and the last connect's errno in @errno_out, when
+ * not NULL); @name (the saved name) starts each message. */
 typedef void (*JgTcpProgressFunc) (gpointer          data,
                                    JgConnectionStep  step,
                                    const char       *address);
@@ -153,6 +154,7 @@ int         jg_tcp_connect            (const char          *name,
                                        int                  cancel_fd,
                                        JgTcpProgressFunc    progress,
                                        gpointer             data,
+                                       int                 *errno_out,
                                        GError             **error);
 
 /* For tests: the number of live sessions in the pool. */

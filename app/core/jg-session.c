@@ -27,6 +27,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -311,6 +312,9 @@ struct _JgSession
   gboolean          worker_done;  /* commands are no longer run */
 
   gint              abandoned;    /* atomic: no one wants it any more */
+  int               sock_fd;      /* the socket given to libssh, and its inode */
+  dev_t             sock_dev;
+  ino_t             sock_ino;
   int               wake_fd;
   GThread          *thread;
   guint             next_channel_id; /* atomic */
@@ -594,6 +598,7 @@ jg_tcp_connect (const char        *name,
                 int                cancel_fd,
                 JgTcpProgressFunc  progress,
                 gpointer           data,
+                int               *errno_out,
                 GError           **error)
 {
   struct addrinfo hints = { 0 };
@@ -676,6 +681,8 @@ jg_tcp_connect (const char        *name,
     }
   freeaddrinfo (res);
 
+  if (errno_out != NULL)
+    *errno_out = saved_errno;
   if (saved_errno == ECONNREFUSED)
     g_set_error (error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_REFUSED,
                  _("%s: %s port %u refused the connection: its SSH server is not running or listens on another port — check the port in its settings"),
@@ -713,7 +720,8 @@ tcp_connect (JgSession  *self,
 
   session_progress (self, JG_CONNECTION_STEP_RESOLVING, _("Resolving %s port %u"),
                     c->hostname, c->port);
-  fd = jg_tcp_connect (c->name, c->hostname, c->port, self->timeout, -1, tcp_progress, self, error);
+  fd = jg_tcp_connect (c->name, c->hostname, c->port, self->timeout, -1, tcp_progress, self,
+                       NULL, error);
   if (fd >= 0)
     set_tcp_options (fd, c->keepalive);
   return fd;
@@ -1665,6 +1673,16 @@ session_establish (JgSession  *self,
   ssh_options_set (self->ssh, SSH_OPTIONS_KNOWNHOSTS, "/dev/null");
   ssh_options_set (self->ssh, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
   ssh_options_set (self->ssh, SSH_OPTIONS_FD, &fd);
+  {
+    struct stat st;
+
+    if (fstat (fd, &st) == 0)
+      {
+        self->sock_fd = fd;
+        self->sock_dev = st.st_dev;
+        self->sock_ino = st.st_ino;
+      }
+  }
   ssh_set_counters (self->ssh, &self->sent, &self->received);
 
   if (ssh_connect (self->ssh) != SSH_OK)
@@ -2763,6 +2781,17 @@ session_thread (gpointer data)
       ssh_free (self->ssh);
       self->ssh = NULL;
     }
+  /* libssh 0.10 closes a socket given with SSH_OPTIONS_FD when the
+   * connection fails, but not on ssh_disconnect (): close it if it is still
+   * that socket (same inode: the number may be another thread's by now). */
+  if (self->sock_fd >= 0)
+    {
+      struct stat st;
+
+      if (fstat (self->sock_fd, &st) == 0 && st.st_dev == self->sock_dev && st.st_ino == self->sock_ino)
+        close (self->sock_fd);
+      self->sock_fd = -1;
+    }
   g_ptr_array_unref (self->pumps);
   g_free (self->scratch);
 
@@ -2852,6 +2881,7 @@ acquire_locked (JgHopConfig * const *path,
   self->state = STATE_CONNECTING;
   self->next_channel_id = 1;
   self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
+  self->sock_fd = -1;
   if (n > 1)
     self->parent = acquire_locked (path, n - 1, TRUE, timeout, reporter, FALSE);
   if (shared)

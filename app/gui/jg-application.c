@@ -16,7 +16,9 @@
 #include "jg-launchers.h"
 #include "jg-preferences.h"
 #include "jg-search-provider.h"
+#include "jg-session-private.h"
 #include "jg-sidebar-model.h"
+#include "jg-status-monitor.h"
 #include "jg-terminal-page.h"
 #include "jg-window.h"
 
@@ -34,6 +36,7 @@ struct _JgApplication
   gboolean        save_error_shown;
   JgLaunchers    *launchers;
   JgSearchProvider *search_provider;
+  JgStatusMonitor *status_monitor;
 };
 
 G_DEFINE_FINAL_TYPE (JgApplication, jg_application, ADW_TYPE_APPLICATION)
@@ -549,6 +552,7 @@ jg_application_startup (GApplication *app)
     self->load_error = g_steal_pointer (&error);
   g_signal_connect_object (self->inventory, "changed", G_CALLBACK (on_inventory_changed), self,
                            G_CONNECT_SWAPPED);
+  self->status_monitor = jg_status_monitor_new (GTK_APPLICATION (self), self->inventory);
   self->launchers = jg_launchers_new (self->inventory, APP_ID, NULL);
   g_signal_connect_object (self->launchers, "failed", G_CALLBACK (on_launcher_failed), self,
                            G_CONNECT_SWAPPED);
@@ -567,6 +571,11 @@ jg_application_shutdown (GApplication *app)
         g_warning ("Could not save the machines: %s", error->message);
     }
 
+  /* The probes' jump sessions go too; then every connection worker ends
+   * before libssh is torn down at exit. */
+  g_clear_object (&self->status_monitor);
+  jg_session_wait_all (3000);
+
   G_APPLICATION_CLASS (jg_application_parent_class)->shutdown (app);
 }
 
@@ -576,6 +585,7 @@ jg_application_dispose (GObject *object)
   JgApplication *self = JG_APPLICATION (object);
 
   g_clear_handle_id (&self->save_source, g_source_remove);
+  g_clear_object (&self->status_monitor);
   g_clear_object (&self->settings);
   g_clear_object (&self->launchers);
   g_clear_object (&self->search_provider);

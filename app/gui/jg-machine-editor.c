@@ -11,6 +11,7 @@
 
 #include "jg-destination.h"
 #include "jg-machine-editor.h"
+#include "jg-test-dialog.h"
 #include "jg-rules-group.h"
 
 struct _JgMachineEditor
@@ -229,6 +230,7 @@ validate (JgMachineEditor *self)
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), problem != NULL);
   self->valid = problem == NULL;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.save", self->valid);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.test", self->valid);
 }
 
 gboolean
@@ -246,8 +248,10 @@ set_text_or_null (JgHost     *host,
   setter (host, text[0] != '\0' ? text : NULL);
 }
 
-gboolean
-jg_machine_editor_save (JgMachineEditor *self)
+/* Writes the fields into @host: the edited one on Save, a copy to test. */
+static void
+apply_fields (JgMachineEditor *self,
+              JgHost          *host)
 {
   g_autofree char *name = row_text (self->name_row);
   g_autofree char *hostname = row_text (self->host_row);
@@ -259,31 +263,25 @@ jg_machine_editor_save (JgMachineEditor *self)
   JsonObject *extra;
   guint port = 0;
 
-  g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), FALSE);
-
-  validate (self);
-  if (!self->valid)
-    return FALSE;
-
   parse_port (port_text, &port);
-  g_object_freeze_notify (G_OBJECT (self->host));
-  jg_host_set_name (self->host, name);
-  jg_host_set_hostname (self->host, hostname);
-  jg_host_set_port (self->host, port);
-  set_text_or_null (self->host, jg_host_set_user, user);
-  jg_host_set_jump_id (self->host, selected_jump_id (self));
-  if (JG_IS_MACHINE (self->host))
-    jg_machine_set_kind (JG_MACHINE (self->host),
+  g_object_freeze_notify (G_OBJECT (host));
+  jg_host_set_name (host, name);
+  jg_host_set_hostname (host, hostname);
+  jg_host_set_port (host, port);
+  set_text_or_null (host, jg_host_set_user, user);
+  jg_host_set_jump_id (host, selected_jump_id (self));
+  if (JG_IS_MACHINE (host))
+    jg_machine_set_kind (JG_MACHINE (host),
                          is_own_selected (self) ? JG_MACHINE_KIND_OWN : JG_MACHINE_KIND_VIRTUAL);
-  jg_host_set_auth (self->host, adw_combo_row_get_selected (self->auth_row));
-  set_text_or_null (self->host, jg_host_set_identity_file, key_file);
-  jg_host_set_identities_only (self->host, gtk_switch_get_active (self->identities_only_switch));
-  jg_host_set_remember_password (self->host, gtk_switch_get_active (self->remember_switch));
-  jg_host_set_forward_agent (self->host, gtk_switch_get_active (self->forward_agent_switch));
-  jg_host_set_keepalive_interval (self->host, gtk_spin_button_get_value_as_int (self->keepalive_spin));
-  set_text_or_null (self->host, jg_host_set_known_hosts_file, known_hosts);
+  jg_host_set_auth (host, adw_combo_row_get_selected (self->auth_row));
+  set_text_or_null (host, jg_host_set_identity_file, key_file);
+  jg_host_set_identities_only (host, gtk_switch_get_active (self->identities_only_switch));
+  jg_host_set_remember_password (host, gtk_switch_get_active (self->remember_switch));
+  jg_host_set_forward_agent (host, gtk_switch_get_active (self->forward_agent_switch));
+  jg_host_set_keepalive_interval (host, gtk_spin_button_get_value_as_int (self->keepalive_spin));
+  set_text_or_null (host, jg_host_set_known_hosts_file, known_hosts);
 
-  extra = jg_host_get_extra (self->host);
+  extra = jg_host_get_extra (host);
   if (term[0] != '\0' || (extra != NULL && json_object_has_member (extra, "term")))
     {
       g_autoptr(JsonObject) copy = json_object_new ();
@@ -301,9 +299,21 @@ jg_machine_editor_save (JgMachineEditor *self)
         }
       if (term[0] != '\0')
         json_object_set_string_member (copy, "term", term);
-      jg_host_set_extra (self->host, json_object_get_size (copy) > 0 ? copy : NULL);
+      jg_host_set_extra (host, json_object_get_size (copy) > 0 ? copy : NULL);
     }
-  g_object_thaw_notify (G_OBJECT (self->host));
+  g_object_thaw_notify (G_OBJECT (host));
+}
+
+gboolean
+jg_machine_editor_save (JgMachineEditor *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), FALSE);
+
+  validate (self);
+  if (!self->valid)
+    return FALSE;
+
+  apply_fields (self, self->host);
   if (JG_IS_JUMP_HOST (self->host))
     {
       g_autoptr(GPtrArray) rules = jg_rules_group_dup_rules (self->rules_group);
@@ -403,6 +413,23 @@ editor_action (GtkWidget  *widget,
     {
       if (jg_machine_editor_save (self))
         gtk_window_close (GTK_WINDOW (self));
+    }
+  else if (g_str_equal (action_name, "editor.test"))
+    {
+      /* what is typed, not what is saved */
+      g_autoptr(JgHost) copy = NULL;
+
+      validate (self);
+      if (!self->valid)
+        return;
+      if (JG_IS_JUMP_HOST (self->host))
+        copy = JG_HOST (jg_jump_host_new ());
+      else
+        copy = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
+      jg_host_set_id (copy, jg_host_get_id (self->host));
+      jg_host_set_key_id (copy, jg_host_get_key_id (self->host));
+      apply_fields (self, copy);
+      jg_test_dialog_new (GTK_WINDOW (self), self->inventory, copy);
     }
   else if (g_str_equal (action_name, "editor.remove"))
     {
@@ -565,6 +592,7 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_entry_activated);
 
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "editor.test", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.remove", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.choose-key", NULL, editor_action);
 }

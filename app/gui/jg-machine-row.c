@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-machine-row.h"
+#include "jg-status-monitor.h"
 
 struct _JgMachineRow
 {
@@ -28,6 +29,7 @@ struct _JgMachineRow
   GtkLabel      *title;
   GtkLabel      *subtitle;
   GtkImage      *status;       /* NULL until a status shows */
+  JgStatusItem  *item;         /* whether the machine is up */
 };
 
 G_DEFINE_FINAL_TYPE (JgMachineRow, jg_machine_row, GTK_TYPE_WIDGET)
@@ -84,13 +86,16 @@ static void
 update_status (JgMachineRow *self)
 {
   JgHostStatus status = self->node ? jg_sidebar_node_get_status (self->node) : JG_HOST_STATUS_NONE;
+  /* whether it is up shows once it was checked */
+  gboolean checked = self->item != NULL && jg_status_item_get_checked (self->item) != 0;
+  g_autofree char *reachability = checked ? jg_status_item_dup_tooltip (self->item) : NULL;
   GtkWidget *image;
 
   if (self->status == NULL)
     {
       GtkLayoutChild *child;
 
-      if (status == JG_HOST_STATUS_NONE)
+      if (status == JG_HOST_STATUS_NONE && !checked)
         return;
       self->status = GTK_IMAGE (gtk_image_new ());
       gtk_image_set_pixel_size (self->status, 12);
@@ -125,9 +130,21 @@ update_status (JgMachineRow *self)
       break;
     case JG_HOST_STATUS_NONE:
     default:
+      if (checked)
+        {
+          gtk_image_set_from_icon_name (self->status, jg_status_item_get_icon_name (self->item));
+          gtk_widget_add_css_class (image, jg_status_item_get_css_class (self->item));
+          gtk_widget_set_tooltip_text (image, reachability);
+        }
       break;
     }
-  gtk_widget_set_visible (image, status != JG_HOST_STATUS_NONE);
+  if (status != JG_HOST_STATUS_NONE && checked)
+    {
+      g_autofree char *both = g_strdup_printf ("%s\n%s", gtk_widget_get_tooltip_text (image),
+                                               reachability);
+      gtk_widget_set_tooltip_text (image, both);
+    }
+  gtk_widget_set_visible (image, status != JG_HOST_STATUS_NONE || checked);
 }
 
 static void
@@ -178,6 +195,9 @@ disconnect_node (JgMachineRow *self)
     g_signal_handlers_disconnect_by_data (host, self);
   g_signal_handlers_disconnect_by_data (self->node, self);
   g_clear_object (&self->node);
+  if (self->item != NULL)
+    g_signal_handlers_disconnect_by_data (self->item, self);
+  g_clear_object (&self->item);
 }
 
 void
@@ -202,6 +222,11 @@ jg_machine_row_set_node (JgMachineRow  *self,
           g_signal_connect_swapped (host, "notify::name", G_CALLBACK (update_labels), self);
           g_signal_connect_swapped (host, "notify::destination", G_CALLBACK (update_labels), self);
           g_signal_connect_swapped (host, "notify::kind", G_CALLBACK (update_kind), self);
+          if (jg_status_monitor_get_default () != NULL && jg_host_get_id (host) != NULL)
+            {
+              self->item = g_object_ref (jg_status_monitor_get_item (jg_status_monitor_get_default (), host));
+              g_signal_connect_swapped (self->item, "changed", G_CALLBACK (update_status), self);
+            }
         }
       g_signal_connect_swapped (node, "notify::status", G_CALLBACK (update_status), self);
     }
@@ -379,6 +404,7 @@ jg_machine_row_class_init (JgMachineRowClass *klass)
   gtk_widget_class_install_action (widget_class, "machine.connect-new-window", NULL,
                                    machine_action);
   gtk_widget_class_install_action (widget_class, "machine.edit", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.test", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.duplicate", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.copy-command", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.remove", NULL, machine_action);

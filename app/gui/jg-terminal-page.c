@@ -22,9 +22,12 @@
 #include <glib/gstdio.h>
 #include <adwaita.h>
 
+#include "jg-status-monitor.h"
 #include "jg-terminal-page.h"
 
 #define N_STEPS (JG_CONNECTION_STEP_CHANNEL_OPEN + 1)
+#define RECONNECT_MAX_DELAY 30       /* seconds: 1, 2, 4 … 30 */
+#define RECONNECTED_NOTICE_MS 5000
 
 struct _JgTerminalPage
 {
@@ -42,6 +45,17 @@ struct _JgTerminalPage
   guint                last_hop;
   gboolean             ever_connected;
   gboolean             show_log;
+
+  /* reconnecting after a drop */
+  gboolean             auto_reconnect;   /* transport lost: retry on our own */
+  gboolean             reconnecting;     /* this connect follows a drop */
+  guint                reconnect_delay;  /* seconds of the current wait */
+  guint                reconnect_unit;   /* ms in a "second" (tests make it short) */
+  gint64               reconnect_at;     /* monotonic µs of the next try, 0: none */
+  guint                reconnect_source;
+  guint                notice_source;
+  char                *drop_reason;
+  int                  pty_keeper;       /* a slave fd we keep: the pty lives on */
 
   GtkRevealer         *banner_revealer;
   GtkWidget           *banner;
@@ -178,6 +192,8 @@ show_banner (JgTerminalPage *self,
              gboolean        error)
 {
   gtk_label_set_label (self->banner_label, text);
+  gtk_button_set_label (self->banner_button, _("_Reconnect"));
+  g_clear_handle_id (&self->notice_source, g_source_remove);
   gtk_widget_set_visible (GTK_WIDGET (self->banner_spinner), busy);
   gtk_spinner_set_spinning (self->banner_spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->banner_button), !busy);
@@ -254,18 +270,141 @@ drop_connection (JgTerminalPage *self)
     }
 }
 
+/* Worth trying again by ourselves: the network or the machine went away.
+ * Never after an authentication failure or a host key mismatch. */
+static gboolean
+is_transient (const GError *error)
+{
+  if (error == NULL || error->domain != JG_CONNECTION_ERROR)
+    return FALSE;
+  switch ((JgConnectionError) error->code)
+    {
+    case JG_CONNECTION_ERROR_TRANSPORT_LOST:
+    case JG_CONNECTION_ERROR_TIMED_OUT:
+    case JG_CONNECTION_ERROR_REFUSED:
+    case JG_CONNECTION_ERROR_NO_BANNER:
+    case JG_CONNECTION_ERROR_RESOLVE:
+    case JG_CONNECTION_ERROR_FAILED:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* A dim line in the terminal, between the remote output. */
+static void
+terminal_note (JgTerminalPage *self,
+               const char     *text)
+{
+  g_autofree char *line = g_strdup_printf ("\r\n\033[2m— %s —\033[0m\r\n", text);
+
+  vte_terminal_feed (VTE_TERMINAL (self->terminal), line, -1);
+}
+
+static char *
+now_text (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  return g_date_time_format (now, "%X");
+}
+
+static void
+cancel_reconnect (JgTerminalPage *self)
+{
+  g_clear_handle_id (&self->reconnect_source, g_source_remove);
+  self->reconnect_at = 0;
+}
+
+static gboolean
+reconnect_tick (gpointer data)
+{
+  JgTerminalPage *self = data;
+  gint64 left = self->reconnect_at - g_get_monotonic_time ();
+  guint unit = MAX (self->reconnect_unit, 1);
+  g_autofree char *text = NULL;
+
+  if (left <= 0)
+    {
+      self->reconnect_source = 0;
+      self->reconnect_at = 0;
+      jg_terminal_page_connect (self);
+      return G_SOURCE_REMOVE;
+    }
+  text = g_strdup_printf (_("Disconnected — reconnecting in %u s"),
+                          (guint) ((left + unit * 1000 - 1) / (unit * 1000)));
+  gtk_label_set_label (self->banner_label, text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->banner_label), self->drop_reason);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Waits 1, 2, 4 … 30 s, then connects again; the banner counts down and
+ * offers Reconnect Now. */
+static void
+schedule_reconnect (JgTerminalPage *self,
+                    const GError   *error)
+{
+  guint unit = MAX (self->reconnect_unit, 1);
+
+  cancel_reconnect (self);
+  self->auto_reconnect = TRUE;
+  self->reconnect_delay = self->reconnect_delay == 0 ? 1 : MIN (self->reconnect_delay * 2, RECONNECT_MAX_DELAY);
+  self->reconnect_at = g_get_monotonic_time () + (gint64) self->reconnect_delay * unit * 1000;
+  g_free (self->drop_reason);
+  self->drop_reason = g_strdup (error->message);
+  show_banner (self, "", FALSE, TRUE);
+  gtk_button_set_label (self->banner_button, _("Reconnect _Now"));
+  reconnect_tick (self);
+  self->reconnect_source = g_timeout_add (MIN (unit, 250), reconnect_tick, self);
+  set_state (self, JG_TERMINAL_PAGE_DISCONNECTED);
+}
+
+static void
+on_network_back (JgTerminalPage *self)
+{
+  /* no need to wait for the next try */
+  if (self->reconnect_source != 0)
+    {
+      cancel_reconnect (self);
+      jg_terminal_page_connect (self);
+    }
+}
+
+static gboolean
+hide_notice (gpointer data)
+{
+  JgTerminalPage *self = data;
+
+  self->notice_source = 0;
+  if (self->state == JG_TERMINAL_PAGE_CONNECTED)
+    gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_closed (JgConnection   *conn,
            const GError   *error,
            JgTerminalPage *self)
 {
   g_autofree char *text = NULL;
+  g_autofree char *when = now_text ();
 
+  /* keys typed now would go nowhere: drop them rather than send them later */
+  vte_terminal_set_input_enabled (VTE_TERMINAL (self->terminal), FALSE);
   g_clear_error (&self->error);
   if (error != NULL)
     {
+      g_autofree char *note = g_strdup_printf (_("Disconnected at %s"), when);
+
       self->error = g_error_copy (error);
       log_append (self, error->message);
+      terminal_note (self, note);
+      if (is_transient (error))
+        {
+          self->reconnect_delay = 0;
+          schedule_reconnect (self, error);
+          return;
+        }
       text = g_strdup_printf (_("Disconnected: %s"), error->message);
     }
   else
@@ -273,6 +412,7 @@ on_closed (JgConnection   *conn,
       log_append (self, _("The session ended"));
       text = g_strdup (_("The session ended."));
     }
+  self->auto_reconnect = FALSE;
   show_banner (self, text, FALSE, error != NULL);
   set_state (self, JG_TERMINAL_PAGE_DISCONNECTED);
 }
@@ -324,6 +464,12 @@ show_failure (JgTerminalPage *self,
     {
       g_autofree char *text = g_strdup_printf (_("Could not reconnect: %s"), error->message);
 
+      if (self->auto_reconnect && is_transient (error))
+        {
+          schedule_reconnect (self, error);
+          return;
+        }
+      self->auto_reconnect = FALSE;
       show_banner (self, text, FALSE, TRUE);
       set_state (self, JG_TERMINAL_PAGE_DISCONNECTED);
       return;
@@ -413,6 +559,21 @@ on_shell_open (GObject      *source,
   g_clear_error (&self->error);
   gtk_spinner_set_spinning (self->connecting_spinner, FALSE);
   gtk_revealer_set_reveal_child (self->banner_revealer, FALSE);
+  vte_terminal_set_input_enabled (VTE_TERMINAL (self->terminal), TRUE);
+  if (self->reconnecting)
+    {
+      g_autofree char *when = now_text ();
+      g_autofree char *text = g_strdup_printf (_("Reconnected at %s"), when);
+
+      terminal_note (self, text);
+      log_append (self, text);
+      show_banner (self, text, FALSE, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->banner_button), FALSE);
+      self->notice_source = g_timeout_add (RECONNECTED_NOTICE_MS, hide_notice, self);
+    }
+  self->auto_reconnect = FALSE;
+  self->reconnect_delay = 0;
+  g_clear_pointer (&self->drop_reason, g_free);
   gtk_stack_set_visible_child_name (self->stack, "terminal");
   set_state (self, JG_TERMINAL_PAGE_CONNECTED);
   jg_connection_resize (conn, vte_terminal_get_column_count (VTE_TERMINAL (self->terminal)),
@@ -496,6 +657,8 @@ jg_terminal_page_connect (JgTerminalPage *self)
   g_return_if_fail (JG_IS_TERMINAL_PAGE (self));
 
   drop_connection (self);
+  cancel_reconnect (self);
+  self->reconnecting = self->ever_connected;
   g_clear_error (&self->error);
   self->started = g_get_monotonic_time ();
   self->last_hop = 0;
@@ -533,12 +696,30 @@ jg_terminal_page_connect (JgTerminalPage *self)
   g_signal_connect_object (self->conn, "prompt", G_CALLBACK (on_prompt), self, 0);
   g_signal_connect_object (self->conn, "closed", G_CALLBACK (on_closed), self, 0);
 
-  if (!make_pty (&pty, &slave, &error))
+  /* One pty for the life of the tab, kept open by a slave of our own: a
+   * reconnect writes on below what VTE shows (a new pty would drop what VTE
+   * has not drawn yet), and what was typed meanwhile is thrown away. */
+  if (self->pty_keeper < 0)
     {
+      if (!make_pty (&pty, &self->pty_keeper, &error))
+        {
+          show_failure (self, error);
+          return;
+        }
+      vte_terminal_set_pty (VTE_TERMINAL (self->terminal), pty);
+    }
+  else
+    tcflush (self->pty_keeper, TCIFLUSH);
+  slave = fcntl (self->pty_keeper, F_DUPFD_CLOEXEC, 3);
+  if (slave < 0)
+    {
+      int saved = errno;
+
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not open the terminal: %s"), g_strerror (saved));
       show_failure (self, error);
       return;
     }
-  vte_terminal_set_pty (VTE_TERMINAL (self->terminal), pty);
 
   self->cancellable = g_cancellable_new ();
   jg_connection_open_shell_async (self->conn, slave, host_term (self->host),
@@ -676,6 +857,13 @@ jg_terminal_page_dispose (GObject *object)
   JgTerminalPage *self = JG_TERMINAL_PAGE (object);
 
   drop_connection (self);
+  cancel_reconnect (self);
+  g_clear_handle_id (&self->notice_source, g_source_remove);
+  if (self->pty_keeper >= 0)
+    {
+      close (self->pty_keeper);
+      self->pty_keeper = -1;
+    }
   if (self->host != NULL)
     g_signal_handlers_disconnect_by_data (self->host, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), JG_TYPE_TERMINAL_PAGE);
@@ -695,6 +883,7 @@ jg_terminal_page_finalize (GObject *object)
 
   g_clear_error (&self->error);
   g_clear_pointer (&self->title, g_free);
+  g_clear_pointer (&self->drop_reason, g_free);
   g_string_free (self->log, TRUE);
 
   G_OBJECT_CLASS (jg_terminal_page_parent_class)->finalize (object);
@@ -821,6 +1010,8 @@ static void
 jg_terminal_page_init (JgTerminalPage *self)
 {
   self->log = g_string_new (NULL);
+  self->reconnect_unit = 1000;
+  self->pty_keeper = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_connect_entry (self->find_bar, GTK_EDITABLE (self->find_entry));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "page.cancel", FALSE);
@@ -839,6 +1030,9 @@ jg_terminal_page_new (JgInventory *inventory,
   self->inventory = g_object_ref (inventory);
   self->host = g_object_ref (host);
   g_signal_connect_swapped (host, "notify::name", G_CALLBACK (update_title), self);
+  if (jg_status_monitor_get_default () != NULL)
+    g_signal_connect_object (jg_status_monitor_get_default (), "network-back",
+                             G_CALLBACK (on_network_back), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (inventory, "changed", G_CALLBACK (update_save_bar), self,
                            G_CONNECT_SWAPPED);
   update_title (self);
@@ -914,4 +1108,28 @@ jg_terminal_page_set_show_log (JgTerminalPage *self,
   self->show_log = show_log;
   gtk_revealer_set_reveal_child (self->log_revealer, show_log);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_LOG]);
+}
+
+const char *
+jg_terminal_page_get_notice (JgTerminalPage *self)
+{
+  g_return_val_if_fail (JG_IS_TERMINAL_PAGE (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->banner_revealer))
+    return NULL;
+  return gtk_label_get_label (self->banner_label);
+}
+
+int
+jg_terminal_page_get_reconnect_delay (JgTerminalPage *self)
+{
+  g_return_val_if_fail (JG_IS_TERMINAL_PAGE (self), -1);
+  return self->reconnect_source != 0 ? (int) self->reconnect_delay : -1;
+}
+
+void
+jg_terminal_page_set_reconnect_unit (JgTerminalPage *self,
+                                     guint           ms)
+{
+  g_return_if_fail (JG_IS_TERMINAL_PAGE (self));
+  self->reconnect_unit = ms > 0 ? ms : 1000;
 }

@@ -40,6 +40,19 @@ void                 jg_terminal_page_set_show_log  (JgTerminalPage *self,
 void                 jg_terminal_page_connect       (JgTerminalPage *self);
 void                 jg_terminal_page_close         (JgTerminalPage *self);
 
+/* When the connection drops (keepalives, a closed transport, the network
+ * gone), the tab keeps its scrollback, drops what is typed and connects
+ * again by itself after 1, 2, 4 … 30 s — never after an authentication
+ * failure or a host key mismatch; the banner counts down and offers
+ * Reconnect Now. */
+/* The banner's text, or NULL when it is hidden. */
+const char          *jg_terminal_page_get_notice    (JgTerminalPage *self);
+/* Seconds of the wait before the next automatic try, or -1 when none. */
+int                  jg_terminal_page_get_reconnect_delay (JgTerminalPage *self);
+/* For tests: how many ms a second of that wait lasts (default 1000). */
+void                 jg_terminal_page_set_reconnect_unit  (JgTerminalPage *self,
+                                                           guint           ms);
+
 /* Signals:
  * ::prompt (JgTerminalPage *, JgPrompt *)  the connection asks a question;
  *     the window answers it (one dialog at a time).

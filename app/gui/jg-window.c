@@ -10,6 +10,7 @@
 #include "jg-secrets.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
+#include "jg-test-dialog.h"
 #include "jg-own-machine-wizard.h"
 #include "jg-quick-connect.h"
 #include "jg-window.h"
@@ -1039,6 +1040,8 @@ machine_action (GtkWidget  *widget,
     }
   else if (g_str_equal (action_name, "win.remove"))
     jg_window_remove_host (self, host);
+  else if (g_str_equal (action_name, "win.test"))
+    jg_test_dialog_new (GTK_WINDOW (self), self->inventory, host);
   else if (g_str_equal (action_name, "win.create-launcher"))
     jg_application_create_launcher (JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
                                     GTK_WINDOW (self), host);
@@ -1566,6 +1569,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.duplicate", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.copy-command", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.remove", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.test", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.create-launcher", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.add-vm", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "win.add-own", NULL, add_action);
