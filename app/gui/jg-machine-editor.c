@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "jg-destination.h"
+#include "jg-install-key.h"
+#include "jg-key-list.h"
 #include "jg-machine-editor.h"
 #include "jg-test-dialog.h"
 #include "jg-rules-group.h"
@@ -48,6 +50,10 @@ struct _JgMachineEditor
   AdwEntryRow          *term_row;
   GtkWidget            *remove_group;
   JgRulesGroup         *rules_group;
+  AdwComboRow          *jg_key_row;
+  GtkWidget            *install_key_row;
+  JgKeyList            *keys;        /* the keys Jumpgate holds, read when opened */
+  GPtrArray            *key_ids;     /* index in jg_key_row → key id */
 };
 
 G_DEFINE_FINAL_TYPE (JgMachineEditor, jg_machine_editor, ADW_TYPE_WINDOW)
@@ -130,6 +136,18 @@ static gboolean
 is_own_selected (JgMachineEditor *self)
 {
   return JG_IS_MACHINE (self->host) && adw_combo_row_get_selected (self->kind_row) == 1;
+}
+
+/* The Jumpgate key chosen, for JG_AUTH_KEY; another method keeps the
+ * key-id as it was. */
+static void
+apply_key_choice (JgMachineEditor *self,
+                  JgHost          *host)
+{
+  guint selected = adw_combo_row_get_selected (self->jg_key_row);
+
+  if (adw_combo_row_get_selected (self->auth_row) == JG_AUTH_KEY && selected < self->key_ids->len)
+    jg_host_set_key_id (host, g_ptr_array_index (self->key_ids, selected));
 }
 
 static void
@@ -217,12 +235,23 @@ validate (JgMachineEditor *self)
         break;
       }
 
+  mark (self->jg_key_row, FALSE);
+  if (auth == JG_AUTH_KEY && self->key_ids->len == 0)
+    {
+      mark (self->jg_key_row, TRUE);
+      if (problem == NULL)
+        problem = _("Jumpgate holds no key yet: generate or import one in Preferences → Keys, or choose another method.");
+    }
+
   if (JG_IS_JUMP_HOST (self->host) && problem == NULL)
     problem = jg_rules_group_get_problem (self->rules_group);
 
   gtk_widget_set_visible (GTK_WIDGET (self->key_file_row), auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (self->identities_only_row, auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (self->remember_row, auth == JG_AUTH_PASSWORD || auth == JG_AUTH_AUTO);
+  gtk_widget_set_visible (GTK_WIDGET (self->jg_key_row), auth == JG_AUTH_KEY);
+  /* installing a key logs in to the saved machine as it is saved */
+  gtk_widget_set_visible (self->install_key_row, !self->is_new);
   /* Your own machine is reached directly, a virtual machine through a jump host. */
   gtk_widget_set_visible (GTK_WIDGET (self->jump_row), !is_own_selected (self) || jump_id != NULL);
 
@@ -274,6 +303,7 @@ apply_fields (JgMachineEditor *self,
     jg_machine_set_kind (JG_MACHINE (host),
                          is_own_selected (self) ? JG_MACHINE_KIND_OWN : JG_MACHINE_KIND_VIRTUAL);
   jg_host_set_auth (host, adw_combo_row_get_selected (self->auth_row));
+  apply_key_choice (self, host);
   set_text_or_null (host, jg_host_set_identity_file, key_file);
   jg_host_set_identities_only (host, gtk_switch_get_active (self->identities_only_switch));
   jg_host_set_remember_password (host, gtk_switch_get_active (self->remember_switch));
@@ -402,6 +432,53 @@ on_key_chosen (GtkNativeDialog *dialog,
   g_object_unref (self);
 }
 
+/* The keys Jumpgate holds, the host's one selected; a key that is gone
+ * stays visible as missing. */
+static void
+load_keys (JgMachineEditor *self)
+{
+  g_autoptr(GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+  const char *key_id = jg_host_get_key_id (self->host);
+  guint selected = 0;
+  guint n;
+
+  self->keys = jg_key_list_new (NULL);
+  if (!jg_key_list_load (self->keys, &error))
+    g_warning ("Could not read the keys: %s", error->message);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(JgKey) key = g_list_model_get_item (G_LIST_MODEL (self->keys), i);
+      g_autofree char *label = g_strdup_printf ("%s (%s)", jg_key_get_name (key),
+                                                jg_key_get_type_label (key));
+
+      if (g_strcmp0 (jg_key_get_id (key), key_id) == 0)
+        selected = self->key_ids->len;
+      gtk_string_list_append (names, label);
+      g_ptr_array_add (self->key_ids, g_strdup (jg_key_get_id (key)));
+    }
+  if (key_id != NULL && jg_key_list_find_by_id (self->keys, key_id) == NULL)
+    {
+      gtk_string_list_append (names, _("Missing key (removed from Jumpgate)"));
+      selected = self->key_ids->len;
+      g_ptr_array_add (self->key_ids, g_strdup (key_id));
+    }
+  adw_combo_row_set_model (self->jg_key_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->jg_key_row, selected);
+}
+
+static void
+on_key_used (JgMachineEditor *self)
+{
+  /* the install switched the saved machine to the key: show it */
+  g_ptr_array_set_size (self->key_ids, 0);
+  g_clear_object (&self->keys);
+  load_keys (self);
+  adw_combo_row_set_selected (self->auth_row, jg_host_get_auth (self->host));
+  validate (self);
+}
+
 static void
 editor_action (GtkWidget  *widget,
                const char *action_name,
@@ -437,6 +514,14 @@ editor_action (GtkWidget  *widget,
 
       gtk_window_close (GTK_WINDOW (self));
       g_signal_emit (self, signals[REMOVE_REQUESTED], 0, host);
+    }
+  else if (g_str_equal (action_name, "editor.install-key"))
+    {
+      guint selected = adw_combo_row_get_selected (self->jg_key_row);
+
+      jg_install_key_show (GTK_WINDOW (self), self->inventory, self->host, self->keys,
+                           selected < self->key_ids->len ? g_ptr_array_index (self->key_ids, selected)
+                                                         : NULL);
     }
   else if (g_str_equal (action_name, "editor.choose-key"))
     {
@@ -522,6 +607,7 @@ load (JgMachineEditor *self)
   if (JG_IS_JUMP_HOST (host))
     jg_rules_group_set_rules (self->rules_group, jg_jump_host_get_rules (JG_JUMP_HOST (host)));
 
+  load_keys (self);
   adw_combo_row_set_selected (self->auth_row, jg_host_get_auth (host));
   gtk_editable_set_text (GTK_EDITABLE (self->key_file_row), jg_host_get_identity_file (host) ?: "");
   gtk_switch_set_active (self->identities_only_switch, jg_host_get_identities_only (host));
@@ -545,6 +631,8 @@ jg_machine_editor_dispose (GObject *object)
   g_clear_object (&self->host);
   g_clear_object (&self->inventory);
   g_clear_pointer (&self->jump_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->key_ids, g_ptr_array_unref);
+  g_clear_object (&self->keys);
 
   G_OBJECT_CLASS (jg_machine_editor_parent_class)->dispose (object);
 }
@@ -595,12 +683,16 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.test", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.remove", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.choose-key", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "editor.install-key", NULL, editor_action);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, jg_key_row);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, install_key_row);
 }
 
 static void
 jg_machine_editor_init (JgMachineEditor *self)
 {
   self->jump_ids = g_ptr_array_new_with_free_func (g_free);
+  self->key_ids = g_ptr_array_new_with_free_func (g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -618,6 +710,9 @@ jg_machine_editor_new (JgInventory *inventory,
   self->host = g_object_ref (host);
   self->is_new = jg_inventory_find_by_id (inventory, jg_host_get_id (host)) == NULL;
   load (self);
+  /* "Install Key on This Machine…" switches the saved machine to the key */
+  g_signal_connect_object (host, "notify::key-id", G_CALLBACK (on_key_used), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (host, "notify::auth", G_CALLBACK (on_key_used), self, G_CONNECT_SWAPPED);
   return self;
 }
 
