@@ -14,8 +14,6 @@
  */
 #include "config.h"
 
-#include <signal.h>
-#include <stdio.h>
 
 #include <glib/gstdio.h>
 
@@ -25,7 +23,9 @@
 #include "jg-session-private.h"
 #include "jg-status-monitor.h"
 #include "jg-test-dialog.h"
+#include "jg-test-gui.h"
 #include "jg-test-lab.h"
+#include "jg-test-proc.h"
 #include "jg-window.h"
 
 #define TIMEOUT_MS 20000
@@ -40,37 +40,6 @@ static JgHost *jump;
 static JgHost *vm1;
 static JgHost *own;
 static char *tmpdir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  wait_for (always_false, NULL, ms);
-}
 
 static const char *
 lab_get (const char *key)
@@ -161,7 +130,7 @@ row_exists (gpointer host)
 static JgMachineRow *
 find_row (JgHost *host)
 {
-  g_assert_true (wait_for (row_exists, host, 5000));
+  g_assert_true (jg_test_gui_wait_for (row_exists, host, 5000));
   return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
 }
 
@@ -203,7 +172,7 @@ wait_state (JgHost         *host,
   StateWait wait = { host, state };
   gint64 start = g_get_monotonic_time ();
 
-  if (!wait_for (item_is, &wait, timeout_ms))
+  if (!jg_test_gui_wait_for (item_is, &wait, timeout_ms))
     {
       JgStatusItem *item = jg_status_monitor_get_item (monitor, host);
       g_autofree char *tooltip = jg_status_item_dup_tooltip (item);
@@ -270,7 +239,7 @@ wait_page (JgTerminalPage      *page,
   PageWait wait = { page, state };
   gint64 start = g_get_monotonic_time ();
 
-  if (!wait_for (page_is, &wait, timeout_ms))
+  if (!jg_test_gui_wait_for (page_is, &wait, timeout_ms))
     {
       g_autofree char *log = jg_terminal_page_dup_log (page);
 
@@ -300,7 +269,7 @@ wait_for_text (JgTerminal *terminal,
 {
   TextWait wait = { terminal, needle };
 
-  return wait_for (terminal_has, &wait, TIMEOUT_MS);
+  return jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS);
 }
 
 /* The shell's prompt is the last thing shown: it reads what is typed now
@@ -316,7 +285,7 @@ prompt_shown (gpointer data)
 static void
 wait_prompt (JgTerminalPage *page)
 {
-  if (!wait_for (prompt_shown, jg_terminal_page_get_terminal (page), TIMEOUT_MS))
+  if (!jg_test_gui_wait_for (prompt_shown, jg_terminal_page_get_terminal (page), TIMEOUT_MS))
     {
       g_autofree char *text = jg_terminal_dup_text (jg_terminal_page_get_terminal (page));
       g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -342,7 +311,7 @@ close_all_tabs (void)
 
   while (adw_tab_view_get_n_pages (view) > 0)
     adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 static void
@@ -400,7 +369,7 @@ test_vm_killed (void)
   stop_host ("vm1");
   /* the tab knows at once: its sshd is gone */
   wait_page (page, JG_TERMINAL_PAGE_DISCONNECTED, TIMEOUT_MS);
-  g_assert_true (wait_for (has_notice, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (has_notice, page, TIMEOUT_MS));
   g_assert_true (g_str_has_prefix (jg_terminal_page_get_notice (page), "Disconnected — reconnecting in "));
   g_assert_cmpint (jg_terminal_page_get_reconnect_delay (page), >=, 1);
   /* the sidebar within one interval (and the probe's own time) */
@@ -451,11 +420,11 @@ test_no_reconnect_after_auth_failure (void)
   wait_page (page, JG_TERMINAL_PAGE_CONNECTED, TIMEOUT_MS);
   stop_host ("vm1");
   wait_page (page, JG_TERMINAL_PAGE_DISCONNECTED, TIMEOUT_MS);
-  g_assert_true (wait_for (has_notice, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (has_notice, page, TIMEOUT_MS));
   /* refused while it is down: the wait grows */
   for (gint64 end = g_get_monotonic_time () + 2 * G_USEC_PER_SEC;
        jg_terminal_page_get_reconnect_delay (page) < 4 && g_get_monotonic_time () < end;)
-    spin (20);
+    jg_test_gui_spin (20);
   g_assert_cmpint (jg_terminal_page_get_reconnect_delay (page), >=, 4);
 
   /* the machine is back, but the key is not accepted any more */
@@ -466,7 +435,7 @@ test_no_reconnect_after_auth_failure (void)
        jg_terminal_page_get_state (page) == JG_TERMINAL_PAGE_CONNECTING;)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
-      spin (20);
+      jg_test_gui_spin (20);
     }
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_DISCONNECTED);
   g_assert_error ((GError *) jg_terminal_page_get_error (page), JG_CONNECTION_ERROR,
@@ -475,7 +444,7 @@ test_no_reconnect_after_auth_failure (void)
   g_assert_nonnull (notice);
   g_assert_true (g_str_has_prefix (notice, "Could not reconnect: "));
   /* and it stays so */
-  spin (1500);
+  jg_test_gui_spin (1500);
   g_assert_cmpint (jg_terminal_page_get_reconnect_delay (page), ==, -1);
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_DISCONNECTED);
 
@@ -509,7 +478,7 @@ test_jump_link_down (void)
   page = jg_window_connect (window, vm1);
   jg_terminal_page_set_reconnect_unit (page, 250);
   wait_page (page, JG_TERMINAL_PAGE_CONNECTED, TIMEOUT_MS);
-  spin (1500);
+  jg_test_gui_spin (1500);
 
   down_at = g_get_monotonic_time ();
   g_assert_true (jg_test_lab_link (lab, FALSE, &error));
@@ -527,7 +496,7 @@ test_jump_link_down (void)
        jg_status_monitor_get_n_rounds (monitor) < rounds + 2;)
     {
       g_assert_cmpint (g_get_monotonic_time (), <, end);
-      spin (50);
+      jg_test_gui_spin (50);
     }
   wait_state (vm1, JG_REACHABILITY_UNKNOWN, 1);
   wait_state (jump, JG_REACHABILITY_OFFLINE, 1);
@@ -569,7 +538,7 @@ test_network_back (void)
   stop_host ("vm1");
   wait_page (page, JG_TERMINAL_PAGE_DISCONNECTED, TIMEOUT_MS);
   start_host ("vm1");
-  spin (500);
+  jg_test_gui_spin (500);
   g_assert_cmpint (jg_terminal_page_get_reconnect_delay (page), ==, 1);
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_DISCONNECTED);
 
@@ -581,7 +550,7 @@ test_network_back (void)
     {
       /* well before the next timer round (every 2 s) */
       g_assert_cmpint (g_get_monotonic_time (), <, end);
-      spin (10);
+      jg_test_gui_spin (10);
     }
   g_signal_handler_disconnect (monitor, id);
   close_all_tabs ();
@@ -597,19 +566,19 @@ test_interval_and_visibility (void)
   jg_status_monitor_set_interval (monitor, 0);
   g_assert_false (jg_status_monitor_get_active (monitor));
   rounds = jg_status_monitor_get_n_rounds (monitor);
-  spin ((INTERVAL + 1) * 1000);
+  jg_test_gui_spin ((INTERVAL + 1) * 1000);
   g_assert_cmpuint (jg_status_monitor_get_n_rounds (monitor), <=, rounds + 1);
   rounds = jg_status_monitor_get_n_rounds (monitor);
-  spin ((INTERVAL + 1) * 1000);
+  jg_test_gui_spin ((INTERVAL + 1) * 1000);
   g_assert_cmpuint (jg_status_monitor_get_n_rounds (monitor), ==, rounds);
 
   jg_status_monitor_set_interval (monitor, INTERVAL);
   g_assert_true (jg_status_monitor_get_active (monitor));
   gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
-  spin (100);
+  jg_test_gui_spin (100);
   g_assert_false (jg_status_monitor_get_active (monitor));
   gtk_widget_set_visible (GTK_WIDGET (window), TRUE);
-  spin (200);
+  jg_test_gui_spin (200);
   g_assert_true (jg_status_monitor_get_active (monitor));
 }
 
@@ -646,7 +615,7 @@ test_dialog (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "machine.test", NULL));
   dialog = find_test_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_true (wait_for (dialog_done, dialog, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (dialog_done, dialog, TIMEOUT_MS));
   diagnosis = jg_test_dialog_get_diagnosis (dialog);
   checks = jg_diagnosis_get_checks (diagnosis);
   g_assert_cmpuint (checks->len, ==, 13);
@@ -656,7 +625,7 @@ test_dialog (void)
 
   stop_host ("jump");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "test.run", NULL);
-  g_assert_true (wait_for (dialog_done, dialog, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (dialog_done, dialog, TIMEOUT_MS));
   start_host ("jump");
   failed = jg_diagnosis_get_failed (diagnosis);
   g_assert_nonnull (failed);
@@ -664,7 +633,7 @@ test_dialog (void)
   g_assert_cmpint (failed->kind, ==, JG_CHECK_TCP);
   g_assert_cmpstr (jg_test_dialog_get_summary (dialog), ==, "Failed at lab-jump: TCP connected.");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 /* Test Connection in the editor tests what is typed, not what is saved. */
@@ -701,7 +670,7 @@ test_editor (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.test", NULL));
   dialog = find_test_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_true (wait_for (dialog_done, dialog, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (dialog_done, dialog, TIMEOUT_MS));
   failed = jg_diagnosis_get_failed (jg_test_dialog_get_diagnosis (dialog));
   g_assert_nonnull (failed);
   g_assert_cmpstr (failed->hop_name, ==, "vm1");
@@ -712,70 +681,9 @@ test_editor (void)
   gtk_window_destroy (editor);
   toplevels = gtk_window_list_toplevels ();
   g_list_free (toplevels);
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
-static guint
-count_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-/* Kills every process below @pid: the sessions an sshd serves. */
-static guint
-kill_descendants (int pid)
-{
-  g_autoptr(GArray) tree = g_array_new (FALSE, FALSE, sizeof (int));
-  gboolean grew = TRUE;
-  guint killed = 0;
-
-  g_array_append_val (tree, pid);
-  while (grew)
-    {
-      g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-      const char *name;
-
-      grew = FALSE;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = NULL;
-          g_autofree char *stat = NULL;
-          int child = atoi (name);
-          int parent;
-          char *end;
-          gboolean known = FALSE;
-
-          if (child <= 0)
-            continue;
-          path = g_strdup_printf ("/proc/%d/stat", child);
-          if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
-            continue;
-          if (sscanf (end + 1, " %*c %d", &parent) != 1)
-            continue;
-          for (guint i = 0; i < tree->len; i++)
-            known |= g_array_index (tree, int, i) == child;
-          if (known)
-            continue;
-          for (guint i = 0; i < tree->len; i++)
-            if (g_array_index (tree, int, i) == parent)
-              {
-                g_array_append_val (tree, child);
-                grew = TRUE;
-                break;
-              }
-        }
-    }
-  for (guint i = 1; i < tree->len; i++)
-    if (kill (g_array_index (tree, int, i), SIGKILL) == 0)
-      killed++;
-  return killed;
-}
 
 static gboolean
 remote_answered (gpointer data)
@@ -813,17 +721,17 @@ test_drop_cycles (void)
       if (cycle == 1)
         {
           g_thread_pool_stop_unused_threads ();
-          spin (200);
-          fds_before = count_dir ("/proc/self/fd");
-          threads_before = count_dir ("/proc/self/task");
+          jg_test_gui_spin (200);
+          fds_before = jg_test_proc_count_fds ();
+          threads_before = jg_test_proc_count_threads ();
           start = g_get_monotonic_time ();
         }
-      g_assert_cmpuint (kill_descendants (vm_pid), >, 0);
+      g_assert_cmpuint (jg_test_proc_kill_descendants (vm_pid), >, 0);
       wait_page (page, JG_TERMINAL_PAGE_DISCONNECTED, TIMEOUT_MS);
       wait_page (page, JG_TERMINAL_PAGE_CONNECTED, TIMEOUT_MS);
       wait_prompt (page);
       type (page, command);
-      if (!wait_for (remote_answered, &wait, TIMEOUT_MS))
+      if (!jg_test_gui_wait_for (remote_answered, &wait, TIMEOUT_MS))
         {
           g_autofree char *text = jg_terminal_dup_text (terminal);
           g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -835,25 +743,14 @@ test_drop_cycles (void)
                   (g_get_monotonic_time () - start) / 1e6);
 
   g_thread_pool_stop_unused_threads ();
-  for (guint i = 0; i < 200 && (count_dir ("/proc/self/task") > threads_before ||
-                                count_dir ("/proc/self/fd") > fds_before); i++)
-    spin (20);
-  if (count_dir ("/proc/self/fd") > fds_before)
-    {
-      g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
-      const char *name;
-
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = g_strdup_printf ("/proc/self/fd/%s", name);
-          g_autofree char *target = g_file_read_link (path, NULL);
-
-          g_printerr ("# fd %s → %s\n", name, target);
-        }
-    }
+  for (guint i = 0; i < 200 && (jg_test_proc_count_threads () > threads_before ||
+                                jg_test_proc_count_fds () > fds_before); i++)
+    jg_test_gui_spin (20);
+  if (jg_test_proc_count_fds () > fds_before)
+    jg_test_proc_dump_fds ();
   /* (fewer is fine: idle threads of earlier tests may have ended) */
-  g_assert_cmpuint (count_dir ("/proc/self/fd"), <=, fds_before);
-  g_assert_cmpuint (count_dir ("/proc/self/task"), <=, threads_before);
+  g_assert_cmpuint (jg_test_proc_count_fds (), <=, fds_before);
+  g_assert_cmpuint (jg_test_proc_count_threads (), <=, threads_before);
 
   close_all_tabs ();
   jg_status_monitor_set_interval (monitor, INTERVAL);
@@ -909,7 +806,7 @@ main (int   argc,
       window = jg_window_new (app);
       gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
       gtk_window_present (GTK_WINDOW (window));
-      spin (200);
+      jg_test_gui_spin (200);
       g_assert_true (jg_status_monitor_get_active (monitor));
 
       g_test_add_func ("/status-gui/vm-killed", test_vm_killed);
@@ -928,7 +825,7 @@ main (int   argc,
     {
       close_all_tabs ();
       gtk_window_destroy (GTK_WINDOW (window));
-      spin (100);
+      jg_test_gui_spin (100);
     }
   g_clear_object (&jump);
   g_clear_object (&vm1);

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -28,6 +27,7 @@
 #include "jg-session-private.h"
 #include "jg-store.h"
 #include "jg-test-lab.h"
+#include "jg-test-proc.h"
 
 static JgTestLab *lab;
 static char *tmpdir;
@@ -867,68 +867,6 @@ test_keepalive_link_down (void)
 
 /* ------------------------------------------------------------ reconnects */
 
-static guint
-count_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while (g_dir_read_name (dir) != NULL)
-    n++;
-  return n;
-}
-
-/* Kills every process below @pid (not @pid itself): the sessions an sshd
- * serves. Returns how many. */
-static guint
-kill_descendants (int pid)
-{
-  g_autoptr(GArray) tree = g_array_new (FALSE, FALSE, sizeof (int));
-  gboolean grew = TRUE;
-  guint killed = 0;
-
-  g_array_append_val (tree, pid);
-  while (grew)
-    {
-      g_autoptr(GDir) dir = g_dir_open ("/proc", 0, NULL);
-      const char *name;
-
-      grew = FALSE;
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *path = NULL;
-          g_autofree char *stat = NULL;
-          int child = atoi (name);
-          int parent;
-          char *end;
-          gboolean known = FALSE;
-
-          if (child <= 0)
-            continue;
-          path = g_strdup_printf ("/proc/%d/stat", child);
-          if (!g_file_get_contents (path, &stat, NULL, NULL) || (end = strrchr (stat, ')')) == NULL)
-            continue;
-          if (sscanf (end + 1, " %*c %d", &parent) != 1)
-            continue;
-          for (guint i = 0; i < tree->len; i++)
-            known |= g_array_index (tree, int, i) == child;
-          if (known)
-            continue;
-          for (guint i = 0; i < tree->len; i++)
-            if (g_array_index (tree, int, i) == parent)
-              {
-                g_array_append_val (tree, child);
-                grew = TRUE;
-                break;
-              }
-        }
-    }
-  for (guint i = 1; i < tree->len; i++)
-    if (kill (g_array_index (tree, int, i), SIGKILL) == 0)
-      killed++;
-  return killed;
-}
 
 static void
 on_connected (GObject      *source,
@@ -978,15 +916,15 @@ drop_cycles (gboolean keep_jump)
           /* idle threads that earlier tests' thread pools keep */
           g_thread_pool_stop_unused_threads ();
           g_usleep (100000);
-          fds_before = count_dir ("/proc/self/fd");
-          threads_before = count_dir ("/proc/self/task");
+          fds_before = jg_test_proc_count_fds ();
+          threads_before = jg_test_proc_count_threads ();
           start = g_get_monotonic_time ();
         }
 
       conn = open_shell (l, l->vm1, &run, &peer);
       g_assert_false (run.closed);
       /* the session's sshd processes die: the connection drops */
-      g_assert_cmpuint (kill_descendants (vm_pid), >, 0);
+      g_assert_cmpuint (jg_test_proc_kill_descendants (vm_pid), >, 0);
       g_assert_true (wait_flag (&run.closed, 20000));
       g_assert_error (run.error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_TRANSPORT_LOST);
       g_clear_error (&run.error);
@@ -1004,14 +942,14 @@ drop_cycles (gboolean keep_jump)
     }
   g_assert_cmpuint (jg_session_pool_count (), ==, keep_jump ? 1 : 0);
   g_thread_pool_stop_unused_threads ();
-  for (guint i = 0; i < 500 && count_dir ("/proc/self/task") > threads_before; i++)
+  for (guint i = 0; i < 500 && jg_test_proc_count_threads () > threads_before; i++)
     {
       drain ();
       g_usleep (10000);
     }
   drain ();
-  g_assert_cmpuint (count_dir ("/proc/self/fd"), ==, fds_before);
-  g_assert_cmpuint (count_dir ("/proc/self/task"), ==, threads_before);
+  g_assert_cmpuint (jg_test_proc_count_fds (), ==, fds_before);
+  g_assert_cmpuint (jg_test_proc_count_threads (), ==, threads_before);
 
   if (keep != NULL)
     jg_connection_close (keep);
