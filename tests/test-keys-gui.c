@@ -16,8 +16,12 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gstdio.h>
+#include <pwd.h>
+#include <sys/file.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "jg-application.h"
 #include "jg-keys.h"
@@ -471,6 +475,201 @@ test_remember_password (void)
   }
 }
 
+/* ---- Install Key on This Machine… --------------------------------------- */
+
+static gboolean
+has_heading (gpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), data) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The shown message dialog whose heading contains @heading. */
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  GListModel *toplevels;
+
+  toplevels = gtk_window_get_toplevels ();
+  if (!wait_for (has_heading, (gpointer) heading, TIMEOUT_MS))
+    {
+      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+        {
+          g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+          if (ADW_IS_MESSAGE_DIALOG (w))
+            g_printerr ("# dialog: %s — %s\n", adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)),
+                        adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (w)));
+        }
+      g_error ("no dialog “%s…” appeared", heading);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)) &&
+          strstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (w)), heading) != NULL)
+        return ADW_MESSAGE_DIALOG (w);
+    }
+  g_assert_not_reached ();
+}
+
+/* Removes the lines holding @needle from @path (the lab user's real file). */
+static void
+remove_lines_with (const char *path,
+                   const char *needle)
+{
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GString) kept = g_string_new (NULL);
+  int fd;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return;
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (lines[i][0] != '\0' && strstr (lines[i], needle) == NULL)
+      g_string_append_printf (kept, "%s\n", lines[i]);
+  fd = open (path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+  if (fd >= 0)
+    {
+      if (write (fd, kept->str, kept->len) != (gssize) kept->len)
+        g_test_message ("could not clean %s", path);
+      close (fd);
+    }
+}
+
+/* The editor's "Install Key on This Machine…" on a machine that logs in by
+ * password through the jump host: asked for the password once, the key
+ * lands in ~/.ssh/authorized_keys, the machine switches to it, and the next
+ * connection logs in with the key, asking nothing. */
+static void
+test_install_key (void)
+{
+  g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgKey) key = NULL;
+  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  g_autofree char *authorized = NULL;
+  g_autofree char *base = NULL;
+  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  AdwMessageDialog *dialog;
+  GtkWindow *editor;
+  JgTerminalPage *page;
+  struct passwd *pw;
+  const char *pw_user;
+  int lock_fd;
+  int accepted;
+
+  if (lab == NULL)
+    {
+      g_test_skip ("the SSH lab could not start");
+      return;
+    }
+  pw_user = jg_test_lab_get (lab, "JG_LAB_PASSWORD_USER");
+  if (pw_user == NULL || pw_user[0] == '\0')
+    {
+      g_test_skip ("the lab has a password user only when run as root");
+      return;
+    }
+  pw = getpwnam (pw_user);
+  g_assert_nonnull (pw);
+  authorized = g_build_filename (pw->pw_dir, ".ssh", "authorized_keys", NULL);
+  /* the password user's home is shared by every lab (test-keys too) */
+  {
+    g_autofree char *lock_path = g_build_filename (g_get_tmp_dir (), "jg-keys-lab-user.lock", NULL);
+
+    lock_fd = open (lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    g_assert_cmpint (lock_fd, >=, 0);
+    g_assert_cmpint (flock (lock_fd, LOCK_EX), ==, 0);
+  }
+
+  g_assert_true (jg_key_list_load (list, &error));
+  jg_keys_generate_async (list, JG_KEY_TYPE_ED25519, "install key", "jumpgate-test@keys-gui", NULL,
+                          on_done, &result);
+  done = wait_result (&result);
+  key = jg_keys_generate_finish (list, done, &error);
+  g_assert_no_error (error);
+  base = jg_key_dup_public_base (key);
+
+  set_lab_host (JG_HOST (vm), "vm-install", "VM1");
+  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+  jg_host_set_user (JG_HOST (vm), pw_user);
+  jg_host_set_auth (JG_HOST (vm), JG_AUTH_PASSWORD);
+  jg_host_set_identity_file (JG_HOST (vm), NULL);
+  jg_inventory_add (inventory, JG_HOST (vm));
+
+  editor = jg_window_edit_host (window, JG_HOST (vm));
+  spin (200);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.install-key", NULL));
+  dialog = find_dialog ("Install a Key on “vm-install”");
+  {
+    /* the keys Jumpgate holds are offered: choose the new one */
+    GtkWidget *combo = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL);
+    GListModel *names = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+    guint n = g_list_model_get_n_items (names);
+    guint found = n;
+
+    g_assert_cmpuint (n, ==, 2);   /* the Keys page test's and this one */
+    for (guint i = 0; i < n; i++)
+      if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "install key (Ed25519)") == 0)
+        found = i;
+    g_assert_cmpuint (found, <, n);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (combo), found);
+  }
+  spin (200);
+  save_screenshot (GTK_WIDGET (dialog), "install-key-choose");
+  adw_message_dialog_response (dialog, "install");
+
+  /* the connection asks for the machine's password */
+  dialog = find_dialog ("(vm-install)");
+  {
+    GtkWidget *entry = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+
+    g_assert_nonnull (entry);
+    gtk_editable_set_text (GTK_EDITABLE (entry), jg_test_lab_get (lab, "JG_LAB_PASSWORD"));
+    adw_message_dialog_response (dialog, "respond");
+  }
+  dialog = find_dialog ("Key Installed");
+  g_test_message ("install: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "install key"));
+  spin (200);
+  save_screenshot (GTK_WIDGET (dialog), "install-key-done");
+  adw_message_dialog_response (dialog, "close");
+
+  g_assert_cmpint (jg_host_get_auth (JG_HOST (vm)), ==, JG_AUTH_KEY);
+  g_assert_cmpstr (jg_host_get_key_id (JG_HOST (vm)), ==, jg_key_get_id (key));
+  {
+    g_autofree char *contents = NULL;
+
+    g_assert_true (g_file_get_contents (authorized, &contents, NULL, NULL));
+    g_assert_nonnull (strstr (contents, base));
+  }
+  gtk_window_destroy (editor);
+
+  /* the next connection logs in with the key from the keyring */
+  accepted = jg_test_lab_count_log (lab, "vm1", "Accepted publickey for");
+  page = jg_window_connect (window, JG_HOST (vm));
+  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_null (jg_window_get_prompt_dialog (window));
+  assert_connected (page);
+  g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted publickey for"), ==, accepted + 1);
+  close_all_tabs ();
+
+  remove_lines_with (authorized, base + strlen ("ssh-ed25519 "));
+  close (lock_fd);
+}
+
 /* ---- set-up ------------------------------------------------------------- */
 
 /* The session bus: nothing is activated on it (no second keyring daemon
@@ -649,6 +848,7 @@ main (int   argc,
 
   g_test_add_func ("/keys-gui/keys-page", test_keys_page);
   g_test_add_func ("/keys-gui/remember-password", test_remember_password);
+  g_test_add_func ("/keys-gui/install-key", test_install_key);
   status = g_test_run ();
 
   close_all_tabs ();
