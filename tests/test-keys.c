@@ -1909,6 +1909,8 @@ typedef struct
   gboolean     can_remember;    /* what the last password prompt offered … */
   gboolean     remember_preset;
   char        *notice;          /* … and said */
+  const char  *passphrase;      /* the answer to passphrase prompts */
+  guint        n_passphrase_prompts;
 } Prompts;
 
 static void
@@ -1926,6 +1928,16 @@ on_lab_prompt (JgConnection *connection,
       prompts->remember_preset = jg_prompt_get_remember (prompt);
       g_free (prompts->notice);
       prompts->notice = g_strdup (jg_prompt_get_notice (prompt));
+      jg_prompt_set_remember (prompt, prompts->remember);
+      jg_prompt_respond (prompt, answers);
+    }
+  else if (jg_prompt_get_kind (prompt) == JG_PROMPT_PASSPHRASE && prompts->passphrase != NULL)
+    {
+      const char *answers[] = { prompts->passphrase, NULL };
+
+      prompts->n_passphrase_prompts++;
+      prompts->can_remember = jg_prompt_get_can_remember (prompt);
+      prompts->remember_preset = jg_prompt_get_remember (prompt);
       jg_prompt_set_remember (prompt, prompts->remember);
       jg_prompt_respond (prompt, answers);
     }
@@ -2462,6 +2474,69 @@ test_lab_remembered_password (void)
   g_assert_no_error (error);
 }
 
+/* A key file's passphrase: asked once with "Remember in keyring", then
+ * taken from the keyring without a prompt. */
+static void
+test_lab_remembered_passphrase (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JgTestLab) lab = NULL;
+  g_autoptr(JgInventory) inventory = jg_inventory_new ();
+  g_autoptr(JgMachine) own = jg_machine_new (JG_MACHINE_KIND_OWN);
+  g_autofree char *known_hosts = g_build_filename (work, "lab_known_hosts_own", NULL);
+  g_autofree char *known = NULL;
+  g_autofree char *who = NULL;
+  g_autoptr(JgSecret) found = NULL;
+  const char *passphrase;
+
+  lab = jg_test_lab_start (&error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED))
+    {
+      g_test_skip (error->message);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"), &known, NULL,
+                                      NULL));
+  g_file_set_contents (known_hosts, known, -1, &error);
+  g_assert_no_error (error);
+  passphrase = jg_test_lab_get (lab, "JG_LAB_KEY_PASSPHRASE");
+  add_needle (passphrase);
+
+  /* the own machine, directly, with the encrypted key file */
+  set_lab_host (lab, JG_HOST (own), "own", "OWN", known_hosts);
+  jg_host_set_identity_file (JG_HOST (own), jg_test_lab_get (lab, "JG_LAB_KEY_ENC"));
+  jg_host_set_remember_password (JG_HOST (own), TRUE);
+  jg_inventory_add (inventory, JG_HOST (own));
+
+  {
+    Prompts asked = { .passphrase = passphrase, .remember = TRUE };
+
+    who = connect_and_run (inventory, JG_HOST (own), "id -un", &asked, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_USER"));
+    g_clear_pointer (&who, g_free);
+    g_assert_cmpuint (asked.n_passphrase_prompts, ==, 1);
+    g_assert_true (asked.can_remember);
+    g_assert_true (asked.remember_preset);
+    prompts_clear (&asked);
+  }
+  found = lookup (jg_host_get_id (JG_HOST (own)), JG_SECRET_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, passphrase);
+
+  {
+    Prompts none = { 0 };
+
+    who = connect_and_run (inventory, JG_HOST (own), "id -un", &none, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (who, ==, jg_test_lab_get (lab, "JG_LAB_USER"));
+    g_assert_cmpuint (none.n_prompts, ==, 0);
+  }
+  g_assert_true (clear_owner (jg_host_get_id (JG_HOST (own)), &error));
+  g_assert_no_error (error);
+}
+
 /* In the child, on a bus without a keyring: the machine remembers its
  * password, the lookup fails, so the person is asked for this connection
  * only, told why, and not offered to remember. */
@@ -2575,6 +2650,7 @@ main (int   argc,
   g_test_add_func ("/keys/keyring/locked", test_locked);
   g_test_add_func ("/keys/lab/install-by-password", test_lab_install_and_login);
   g_test_add_func ("/keys/lab/remembered-password", test_lab_remembered_password);
+  g_test_add_func ("/keys/lab/remembered-passphrase", test_lab_remembered_passphrase);
   g_test_add_func ("/keys/lab/no-keyring", test_lab_no_keyring);
   g_test_add_func ("/keys/final/nothing-on-disk", test_nothing_on_disk);
 
