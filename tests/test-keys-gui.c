@@ -35,6 +35,7 @@
 #define TIMEOUT_MS 20000
 
 static char *tmpdir;
+static GPtrArray *needles;   /* secrets that must be in no file */
 static JgApplication *app;
 static JgInventory *inventory;
 static JgWindow *window;
@@ -171,6 +172,87 @@ store_secret (const char   *owner,
   g_assert_no_error (error);
 }
 
+/* ---- secrets nowhere on disk --------------------------------------------- */
+
+/* Pieces of @key's private key (from the keyring), each long enough to be
+ * found only where the key was written out. */
+static void
+add_private_needles (JgKey *key)
+{
+  GAsyncResult *result = NULL;
+  g_autoptr(GAsyncResult) done = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *public_base = jg_key_dup_public_base (key);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  char *text = NULL;
+  ssh_key private;
+
+  jg_keys_load_private_async (key, NULL, on_done, &result);
+  done = wait_result (&result);
+  private = jg_keys_load_private_finish (done, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ssh_pki_export_privkey_base64 (private, NULL, NULL, NULL, &text), ==, SSH_OK);
+  ssh_key_free (private);
+  lines = g_strsplit (text, "\n", -1);
+  ssh_string_free_char (text);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (!g_str_has_prefix (lines[i], "-----"))
+      g_string_append (body, g_strstrip (lines[i]));
+  for (gsize at = 96; at + 24 <= body->len; at += 24)
+    {
+      char *piece = g_strndup (body->str + at, 24);
+
+      if (strstr (public_base, piece) == NULL)
+        g_ptr_array_add (needles, piece);
+      else
+        g_free (piece);
+    }
+}
+
+static void
+scan_tree (const char *dir,
+           guint      *n_files)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          scan_tree (path, n_files);
+          continue;
+        }
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) ||
+          !g_file_get_contents (path, &contents, &length, NULL))
+        continue;
+      (*n_files)++;
+      for (guint i = 0; i < needles->len; i++)
+        if (g_strstr_len (contents, length, g_ptr_array_index (needles, i)) != NULL)
+          g_error ("%s holds the secret “%.6s…”", path, (char *) g_ptr_array_index (needles, i));
+    }
+}
+
+/* Last: no password or private key in any file of HOME, the XDG folders,
+ * the runtime folder (and the keyring daemon's log). */
+static void
+test_nothing_on_disk (void)
+{
+  guint n_files = 0;
+
+  g_test_message ("%u secrets looked for", needles->len);
+  scan_tree (tmpdir, &n_files);
+  g_test_message ("%u files scanned", n_files);
+  g_assert_cmpuint (n_files, >, 3);
+}
+
 /* ---- the Keys page ------------------------------------------------------ */
 
 static gboolean
@@ -214,6 +296,7 @@ test_keys_page (void)
   done = wait_result (&result);
   key = jg_keys_generate_finish (list, done, &error);
   g_assert_no_error (error);
+  add_private_needles (key);
   jg_host_set_name (JG_HOST (vm), "vm-with-key");
   jg_host_set_hostname (JG_HOST (vm), "10.0.0.9");
   jg_keys_use_key (JG_HOST (vm), key);
@@ -395,6 +478,8 @@ test_remember_password (void)
       return;
     }
   password = jg_test_lab_get (lab, "JG_LAB_PASSWORD");
+  g_ptr_array_add (needles, g_strdup (password));
+  g_ptr_array_add (needles, g_strdup ("not-the-password"));
   set_lab_host (JG_HOST (vm), "vm-password", "VM1");
   jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
   jg_host_set_user (JG_HOST (vm), pw_user);
@@ -600,6 +685,7 @@ test_install_key (void)
   done = wait_result (&result);
   key = jg_keys_generate_finish (list, done, &error);
   g_assert_no_error (error);
+  add_private_needles (key);
   base = jg_key_dup_public_base (key);
 
   set_lab_host (JG_HOST (vm), "vm-install", "VM1");
@@ -813,6 +899,7 @@ main (int   argc,
       return status;
     }
   tmpdir = g_strdup (g_getenv (IN_SESSION));
+  needles = g_ptr_array_new_with_free_func (g_free);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   {
     g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
@@ -849,6 +936,7 @@ main (int   argc,
   g_test_add_func ("/keys-gui/keys-page", test_keys_page);
   g_test_add_func ("/keys-gui/remember-password", test_remember_password);
   g_test_add_func ("/keys-gui/install-key", test_install_key);
+  g_test_add_func ("/keys-gui/nothing-on-disk", test_nothing_on_disk);
   status = g_test_run ();
 
   close_all_tabs ();
@@ -859,5 +947,6 @@ main (int   argc,
   g_clear_pointer (&lab, jg_test_lab_stop);
   g_main_context_release (NULL);
   g_free (tmpdir);
+  g_ptr_array_unref (needles);
   return status;
 }
