@@ -20,6 +20,7 @@
 #include "jg-application.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
+#include "jg-preferences.h"
 #include "jg-session-private.h"
 #include "jg-status-monitor.h"
 #include "jg-test-dialog.h"
@@ -693,6 +694,52 @@ remote_answered (gpointer data)
   return terminal_has (wait);
 }
 
+/* The interval is a preference: the Preferences window sets it, and a
+ * monitor (without JUMPGATE_STATUS_INTERVAL) follows it at once. */
+static void
+test_preference (void)
+{
+  g_autoptr(GSettings) settings = jg_application_dup_settings ();
+  g_autoptr(JgStatusMonitor) other = NULL;
+  g_autofree char *env = g_strdup (g_getenv ("JUMPGATE_STATUS_INTERVAL"));
+  GtkWidget *prefs;
+  GtkWidget *spin = NULL;
+  GQueue queue = G_QUEUE_INIT;
+
+  g_assert_nonnull (settings);
+  g_assert_cmpint (g_settings_get_int (settings, "status-interval"), ==, JG_STATUS_DEFAULT_INTERVAL);
+
+  g_unsetenv ("JUMPGATE_STATUS_INTERVAL");
+  other = jg_status_monitor_new (NULL, inventory);
+  g_setenv ("JUMPGATE_STATUS_INTERVAL", env, TRUE);
+  g_assert_cmpuint (jg_status_monitor_get_interval (other), ==, JG_STATUS_DEFAULT_INTERVAL);
+
+  prefs = GTK_WIDGET (jg_preferences_new ());
+  gtk_window_present (GTK_WINDOW (prefs));
+  g_queue_push_tail (&queue, prefs);
+  while (!g_queue_is_empty (&queue))
+    {
+      GtkWidget *cur = g_queue_pop_head (&queue);
+
+      if (GTK_IS_SPIN_BUTTON (cur) && gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (cur)) == JG_STATUS_DEFAULT_INTERVAL)
+        spin = cur;
+      for (GtkWidget *c = gtk_widget_get_first_child (cur); c; c = gtk_widget_get_next_sibling (c))
+        g_queue_push_tail (&queue, c);
+    }
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 5);
+  g_assert_cmpint (g_settings_get_int (settings, "status-interval"), ==, 5);
+  g_assert_cmpuint (jg_status_monitor_get_interval (other), ==, 5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0);
+  g_assert_cmpuint (jg_status_monitor_get_interval (other), ==, 0);
+  g_settings_reset (settings, "status-interval");
+  g_assert_cmpuint (jg_status_monitor_get_interval (other), ==, JG_STATUS_DEFAULT_INTERVAL);
+  /* the application's monitor keeps what the environment says */
+  g_assert_cmpuint (jg_status_monitor_get_interval (monitor), ==, INTERVAL);
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  jg_test_gui_spin (50);
+}
+
 /* A hundred drops, each reconnected by the tab on its own: no thread and
  * no file descriptor is left behind. */
 static void
@@ -816,6 +863,7 @@ main (int   argc,
       g_test_add_func ("/status-gui/interval-and-visibility", test_interval_and_visibility);
       g_test_add_func ("/status-gui/test-dialog", test_dialog);
       g_test_add_func ("/status-gui/editor-test", test_editor);
+      g_test_add_func ("/status-gui/preference", test_preference);
       g_test_add_func ("/status-gui/drop-cycles", test_drop_cycles);
     }
 

@@ -20,6 +20,7 @@ struct _JgPreferences
   GtkSwitch            *system_font_switch;
   GtkFontButton        *font_button;
   GtkSpinButton        *scrollback_spin;
+  GtkSpinButton        *status_interval_spin;
 };
 
 G_DEFINE_FINAL_TYPE (JgPreferences, jg_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -56,6 +57,7 @@ jg_preferences_class_init (JgPreferencesClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgPreferences, system_font_switch);
   gtk_widget_class_bind_template_child (widget_class, JgPreferences, font_button);
   gtk_widget_class_bind_template_child (widget_class, JgPreferences, scrollback_spin);
+  gtk_widget_class_bind_template_child (widget_class, JgPreferences, status_interval_spin);
   gtk_widget_class_bind_template_callback (widget_class, on_style_selected);
 }
 
@@ -93,6 +95,9 @@ jg_preferences_init (JgPreferences *self)
   g_settings_bind (self->settings, "font", self->font_button, "font", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "scrollback-lines",
                    gtk_spin_button_get_adjustment (self->scrollback_spin), "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "status-interval",
+                   gtk_spin_button_get_adjustment (self->status_interval_spin), "value",
                    G_SETTINGS_BIND_DEFAULT);
 }
 
