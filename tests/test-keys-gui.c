@@ -366,6 +366,169 @@ test_keys_page (void)
   spin (50);
 }
 
+/* ---- Generate, Import and Delete on the Keys page ---------------------- */
+
+static gboolean has_heading (gpointer data);
+static AdwMessageDialog *find_dialog (const char *heading);
+
+static gboolean
+row_count_is (gpointer data)
+{
+  JgKeysPage *page = data;
+  guint want = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (page), "want"));
+
+  return g_list_model_get_n_items (G_LIST_MODEL (jg_keys_page_get_key_list (page))) == want;
+}
+
+static void
+wait_for_keys (JgKeysPage *page,
+               guint       n)
+{
+  g_object_set_data (G_OBJECT (page), "want", GUINT_TO_POINTER (n));
+  g_assert_true (wait_for (row_count_is, page, TIMEOUT_MS));
+}
+
+static void
+test_generate_import_delete (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ssh_dir = g_build_filename (g_get_home_dir (), ".ssh", NULL);
+  g_autofree char *key_file = g_build_filename (ssh_dir, "id_ed25519", NULL);
+  g_autofree char *passphrase = g_strdup_printf ("pass-%u", g_random_int ());
+  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  GtkWidget *prefs;
+  JgKeysPage *page;
+  JgKeyList *list;
+  AdwMessageDialog *dialog;
+  guint n;
+  int status = -1;
+
+  g_ptr_array_add (needles, g_strdup (passphrase));
+  prefs = GTK_WIDGET (jg_preferences_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (window));
+  page = JG_KEYS_PAGE (find_descendant (prefs, JG_TYPE_KEYS_PAGE, NULL));
+  adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs), ADW_PREFERENCES_PAGE (page));
+  gtk_window_present (GTK_WINDOW (prefs));
+  list = jg_keys_page_get_key_list (page);
+  n = g_list_model_get_n_items (G_LIST_MODEL (list));
+
+  /* Generate: named and commented by the person, RSA 4096 chosen */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.generate", NULL));
+  dialog = find_dialog ("Generate a Key");
+  {
+    GtkWidget *w = GTK_WIDGET (dialog);
+    GtkWidget *name_row = NULL, *comment_row = NULL, *type_row = NULL;
+
+    /* the rows in order: Name, Comment, Type */
+    for (GtkWidget *c = w; c != NULL;)
+      {
+        if (ADW_IS_ENTRY_ROW (c) && name_row == NULL)
+          name_row = c;
+        else if (ADW_IS_ENTRY_ROW (c) && comment_row == NULL)
+          comment_row = c;
+        else if (ADW_IS_COMBO_ROW (c))
+          type_row = c;
+        if (gtk_widget_get_first_child (c) != NULL)
+          c = gtk_widget_get_first_child (c);
+        else
+          {
+            while (c != w && gtk_widget_get_next_sibling (c) == NULL)
+              c = gtk_widget_get_parent (c);
+            c = c == w ? NULL : gtk_widget_get_next_sibling (c);
+          }
+      }
+    g_assert_nonnull (name_row);
+    g_assert_nonnull (comment_row);
+    g_assert_nonnull (type_row);
+    g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (type_row)), ==, 0);  /* Ed25519 */
+    gtk_editable_set_text (GTK_EDITABLE (name_row), "work laptop");
+    gtk_editable_set_text (GTK_EDITABLE (comment_row), "alice@work");
+    adw_combo_row_set_selected (ADW_COMBO_ROW (type_row), 1);
+    spin (200);
+    save_screenshot (w, "keys-generate");
+  }
+  adw_message_dialog_response (dialog, "generate");
+  wait_for_keys (page, n + 1);
+  {
+    g_autoptr(JgKey) key = g_list_model_get_item (G_LIST_MODEL (list), n);
+
+    g_assert_cmpstr (jg_key_get_name (key), ==, "work laptop");
+    g_assert_cmpstr (jg_key_get_comment (key), ==, "alice@work");
+    g_assert_cmpstr (jg_key_get_type_label (key), ==, "RSA 4096");
+    g_assert_nonnull (jg_keys_page_get_key_row (page, jg_key_get_id (key)));
+    add_private_needles (key);
+  }
+
+  /* Import: ~/.ssh/id_ed25519 is offered; its passphrase is asked */
+  g_mkdir_with_parents (ssh_dir, 0700);
+  {
+    const char *argv[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", passphrase, "-C", "imported@home",
+                           "-f", key_file, NULL };
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH |
+                                 G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, NULL, &status, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (status, ==, 0);
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.import", NULL));
+  dialog = find_dialog ("Import a Key");
+  {
+    GtkWidget *combo = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_COMBO_ROW, NULL);
+    GListModel *files = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+
+    g_assert_cmpuint (g_list_model_get_n_items (files), ==, 1);
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (files), 0), ==, key_file);
+  }
+  adw_message_dialog_response (dialog, "import");
+  dialog = find_dialog ("Passphrase for");
+  {
+    GtkWidget *entry = find_descendant (GTK_WIDGET (dialog), ADW_TYPE_PASSWORD_ENTRY_ROW, NULL);
+
+    gtk_editable_set_text (GTK_EDITABLE (entry), passphrase);
+    adw_message_dialog_response (dialog, "import");
+  }
+  wait_for_keys (page, n + 2);
+  {
+    g_autoptr(JgKey) key = g_list_model_get_item (G_LIST_MODEL (list), n + 1);
+
+    g_assert_cmpstr (jg_key_get_comment (key), ==, "imported@home");
+    g_assert_cmpint (jg_key_get_source (key), ==, JG_KEY_SOURCE_IMPORTED);
+    add_private_needles (key);
+  }
+  g_unlink (key_file);
+  {
+    g_autofree char *pub = g_strconcat (key_file, ".pub", NULL);
+
+    g_unlink (pub);
+  }
+
+  /* Delete: the question names the machine that still uses the key */
+  {
+    g_autoptr(JgKey) key = g_list_model_get_item (G_LIST_MODEL (list), n);
+    g_autofree char *id = g_strdup (jg_key_get_id (key));
+    g_autofree char *found = NULL;
+
+    jg_host_set_name (JG_HOST (vm), "vm-uses-rsa");
+    jg_host_set_hostname (JG_HOST (vm), "10.0.0.10");
+    jg_keys_use_key (JG_HOST (vm), key);
+    jg_inventory_add (inventory, JG_HOST (vm));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.delete", "s", id));
+    dialog = find_dialog ("Delete “work laptop”?");
+    g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "vm-uses-rsa"));
+    spin (200);
+    save_screenshot (GTK_WIDGET (dialog), "keys-delete");
+    adw_message_dialog_response (dialog, "delete");
+    wait_for_keys (page, n + 1);
+    g_assert_null (jg_keys_page_get_key_row (page, id));
+    found = lookup_secret (id, JG_SECRET_PRIVATE_KEY);
+    g_assert_null (found);
+    jg_inventory_remove (inventory, JG_HOST (vm), NULL);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (prefs));
+  spin (50);
+}
+
 /* ---- the password prompt ------------------------------------------------ */
 
 static JgTestLab *lab;
@@ -706,7 +869,7 @@ test_install_key (void)
     guint n = g_list_model_get_n_items (names);
     guint found = n;
 
-    g_assert_cmpuint (n, ==, 2);   /* the Keys page test's and this one */
+    g_assert_cmpuint (n, >=, 2);   /* the other tests' and this one */
     for (guint i = 0; i < n; i++)
       if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "install key (Ed25519)") == 0)
         found = i;
@@ -936,6 +1099,7 @@ main (int   argc,
     }
 
   g_test_add_func ("/keys-gui/keys-page", test_keys_page);
+  g_test_add_func ("/keys-gui/generate-import-delete", test_generate_import_delete);
   g_test_add_func ("/keys-gui/remember-password", test_remember_password);
   g_test_add_func ("/keys-gui/install-key", test_install_key);
   g_test_add_func ("/keys-gui/nothing-on-disk", test_nothing_on_disk);
