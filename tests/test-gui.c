@@ -243,6 +243,116 @@ close_all_tabs (void)
   spin (50);
 }
 
+static guint
+count_rows (void)
+{
+  return jg_sidebar_model_get_n_rows (jg_window_get_sidebar_model (window));
+}
+
+static gboolean
+tree_shows (JgHost *host)
+{
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
+
+  for (guint i = 0; i < jg_sidebar_model_get_n_rows (model); i++)
+    if (jg_sidebar_node_get_host (jg_sidebar_model_get_node (model, i)) == host)
+      return TRUE;
+  return FALSE;
+}
+
+/* Nothing looks selected until the person selects: no row is selected and
+ * none is drawn as selected; section titles cannot be selected or
+ * activated, and their rows look like headings. */
+static void
+test_nothing_selected (void)
+{
+  GtkListView *list = jg_window_get_list_view (window);
+  GtkSelectionModel *selection = gtk_list_view_get_model (list);
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
+  guint sections = 0;
+
+  add_vm ("vm-unselected", NULL);
+  jg_sidebar_model_flush (model);
+  spin (100);
+  save_screenshot (GTK_WIDGET (window), "startup");
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
+                    GTK_INVALID_LIST_POSITION);
+  for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (list)); item;
+       item = gtk_widget_get_next_sibling (item))
+    {
+      GtkWidget *child = gtk_widget_get_first_child (item);
+      JgSidebarNode *node;
+
+      if (!JG_IS_MACHINE_ROW (child) || (node = jg_machine_row_get_node (JG_MACHINE_ROW (child))) == NULL)
+        continue;
+      g_test_message ("%s: state %x", jg_sidebar_node_get_title (node), gtk_widget_get_state_flags (item));
+      g_assert_false (gtk_widget_get_state_flags (item) & GTK_STATE_FLAG_SELECTED);
+      if (jg_sidebar_node_get_kind (node) == JG_SIDEBAR_NODE_SECTION)
+        {
+          sections++;
+          g_assert_false (gtk_widget_has_css_class (item, "activatable"));
+          g_assert_true (gtk_widget_has_css_class (child, "jg-section"));
+        }
+    }
+  g_assert_cmpuint (sections, ==, 1);
+}
+
+/* A second tab on a machine that is already open shares its session (and
+ * the jump host's): it connects too. */
+static void
+test_second_tab (void)
+{
+  JgHost *vm = add_vm ("vm-twice", NULL);
+  JgTerminalPage *first = jg_window_connect (window, vm);
+  JgTerminalPage *second;
+
+  assert_connected (first);
+  second = jg_window_connect (window, vm);
+  assert_connected (second);
+  {
+    g_autofree char *log = jg_terminal_page_dup_log (second);
+
+    g_assert_nonnull (strstr (log, "Using the already open session"));
+  }
+  close_all_tabs ();
+}
+
+/* Collapsing a group hides its rows, by keyboard too; the filter keeps the
+ * group collapsed. */
+static void
+test_collapse (void)
+{
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
+  JgHost *vm = add_vm ("vm-collapse", NULL);
+  JgSidebarNode *jump_node;
+  JgMachineRow *row;
+  guint all;
+
+  jg_sidebar_model_flush (model);
+  all = count_rows ();
+  g_assert_true (tree_shows (vm));
+  jump_node = jg_sidebar_model_lookup_node (model, JG_HOST (jump));
+  g_assert_true (jg_sidebar_model_get_expanded (model, jump_node));
+
+  row = find_row (JG_HOST (jump));
+  gtk_widget_grab_focus (GTK_WIDGET (row));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (jg_window_get_list_view (window)),
+                                             "win.row-collapse", NULL));
+  g_assert_false (jg_sidebar_model_get_expanded (model, jump_node));
+  g_assert_false (tree_shows (vm));
+  g_assert_true (tree_shows (JG_HOST (jump)));
+  g_assert_cmpuint (count_rows (), <, all);
+
+  jg_sidebar_model_set_filter_text (model, "vm-collapse");
+  g_assert_false (tree_shows (vm));
+  jg_sidebar_model_set_filter_text (model, "");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (jg_window_get_list_view (window)),
+                                             "win.row-expand", NULL));
+  g_assert_true (tree_shows (vm));
+  g_assert_cmpuint (count_rows (), ==, all);
+}
+
 /* A VM row's Connect opens a tab; typed text runs on the VM and its output
  * appears in the terminal. */
 static void
@@ -596,30 +706,6 @@ test_remove_undo (void)
   g_object_unref (vm);
 }
 
-static guint
-count_rows (void)
-{
-  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
-
-  return g_list_model_get_n_items (tree);
-}
-
-static gboolean
-tree_shows (JgHost *host)
-{
-  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
-
-  for (guint i = 0; i < g_list_model_get_n_items (tree); i++)
-    {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, i);
-      g_autoptr(JgSidebarNode) node = gtk_tree_list_row_get_item (row);
-
-      if (jg_sidebar_node_get_host (node) == host)
-        return TRUE;
-    }
-  return FALSE;
-}
-
 /* The filter keeps matching machines (by name or address) and their groups. */
 static void
 test_filter (void)
@@ -762,13 +848,16 @@ main (int   argc,
       gtk_window_present (GTK_WINDOW (window));
       spin (200);
 
+      g_test_add_func ("/gui/nothing-selected", test_nothing_selected);
       g_test_add_func ("/gui/connect-and-type", test_connect_and_type);
+      g_test_add_func ("/gui/second-tab", test_second_tab);
       g_test_add_func ("/gui/resize", test_resize);
       g_test_add_func ("/gui/context-menu", test_context_menu);
       g_test_add_func ("/gui/host-key-unknown", test_host_key_unknown);
       g_test_add_func ("/gui/host-key-changed", test_host_key_changed);
       g_test_add_func ("/gui/remove-undo", test_remove_undo);
       g_test_add_func ("/gui/filter", test_filter);
+      g_test_add_func ("/gui/collapse", test_collapse);
       g_test_add_func ("/gui/editor-validation", test_editor_validation);
     }
 

@@ -98,13 +98,12 @@ open_editor (void)
 static guint
 tree_position (JgHost *host)
 {
-  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
 
-  jg_sidebar_model_flush (jg_window_get_sidebar_model (window));
-  for (guint i = 0; i < g_list_model_get_n_items (tree); i++)
+  jg_sidebar_model_flush (model);
+  for (guint i = 0; i < jg_sidebar_model_get_n_rows (model); i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, i);
-      g_autoptr(JgSidebarNode) node = gtk_tree_list_row_get_item (row);
+      JgSidebarNode *node = jg_sidebar_model_get_node (model, i);
 
       if (host != NULL ? jg_sidebar_node_get_host (node) == host
                        : jg_sidebar_node_get_kind (node) == JG_SIDEBAR_NODE_RULE)
@@ -116,24 +115,22 @@ tree_position (JgHost *host)
 static JgSidebarNode *
 tree_node (guint position)
 {
-  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, position);
+  JgSidebarNode *node = jg_sidebar_model_get_node (jg_window_get_sidebar_model (window), position);
 
-  g_assert_nonnull (row);
-  return gtk_tree_list_row_get_item (row);
+  g_assert_nonnull (node);
+  return g_object_ref (node);
 }
 
 static guint
 count_rule_rows (void)
 {
-  GListModel *tree = G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)));
+  JgSidebarModel *model = jg_window_get_sidebar_model (window);
   guint n = 0;
 
-  jg_sidebar_model_flush (jg_window_get_sidebar_model (window));
-  for (guint i = 0; i < g_list_model_get_n_items (tree); i++)
+  jg_sidebar_model_flush (model);
+  for (guint i = 0; i < jg_sidebar_model_get_n_rows (model); i++)
     {
-      g_autoptr(GtkTreeListRow) row = g_list_model_get_item (tree, i);
-      g_autoptr(JgSidebarNode) node = gtk_tree_list_row_get_item (row);
+      JgSidebarNode *node = jg_sidebar_model_get_node (model, i);
 
       n += jg_sidebar_node_get_kind (node) == JG_SIDEBAR_NODE_RULE;
     }

@@ -23,13 +23,16 @@ struct _JgMachineRow
   GtkWidget      parent_instance;
 
   JgSidebarNode *node;
+  JgSidebarItem *place;        /* the list position it shows, if bound to one */
   GtkWidget     *popover;
 
+  GtkImage      *disclosure;   /* the arrow of a row that can be expanded */
   GtkImage      *icon;
   GtkLabel      *title;
   GtkLabel      *subtitle;
   GtkImage      *status;       /* NULL until a status shows */
   JgStatusItem  *item;         /* whether the machine is up */
+  gboolean       pending;      /* in pending_rows */
 };
 
 G_DEFINE_FINAL_TYPE (JgMachineRow, jg_machine_row, GTK_TYPE_WIDGET)
@@ -99,11 +102,12 @@ update_status (JgMachineRow *self)
         return;
       self->status = GTK_IMAGE (gtk_image_new ());
       gtk_image_set_pixel_size (self->status, 12);
+      gtk_widget_set_margin_start (GTK_WIDGET (self->status), 10);
       gtk_widget_add_css_class (GTK_WIDGET (self->status), "jg-status");
       gtk_widget_set_parent (GTK_WIDGET (self->status), GTK_WIDGET (self));
       child = gtk_layout_manager_get_layout_child (gtk_widget_get_layout_manager (GTK_WIDGET (self)),
                                                    GTK_WIDGET (self->status));
-      gtk_grid_layout_child_set_column (GTK_GRID_LAYOUT_CHILD (child), 2);
+      gtk_grid_layout_child_set_column (GTK_GRID_LAYOUT_CHILD (child), 3);
       gtk_grid_layout_child_set_row_span (GTK_GRID_LAYOUT_CHILD (child), 2);
     }
   image = GTK_WIDGET (self->status);
@@ -243,6 +247,178 @@ jg_machine_row_get_node (JgMachineRow *self)
   return self->node;
 }
 
+#define INDENT 16
+
+/* Rows whose item changed while they were out of sight: updated after the
+ * next frame is painted. GTK 4.8 keeps 200 rows bound; labelling and
+ * measuring all of them for each filter keystroke is what made it miss the
+ * frame that shows the keystroke. */
+static GPtrArray *pending_rows;
+static guint pending_source;
+static GdkFrameClock *pending_clock;
+static gulong pending_paint_id;
+
+static void update_from_item_now (JgMachineRow *self);
+
+static gboolean
+update_pending_rows (gpointer data)
+{
+  g_autoptr(GPtrArray) rows = g_steal_pointer (&pending_rows);
+
+  pending_source = 0;
+  if (pending_clock != NULL)
+    {
+      g_clear_signal_handler (&pending_paint_id, pending_clock);
+      g_clear_object (&pending_clock);
+    }
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    {
+      JgMachineRow *row = g_ptr_array_index (rows, i);
+
+      row->pending = FALSE;
+      update_from_item_now (row);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock)
+{
+  g_clear_signal_handler (&pending_paint_id, pending_clock);
+  g_clear_object (&pending_clock);
+  if (pending_source == 0)
+    pending_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_pending_rows, NULL, NULL);
+}
+
+/* Whether any of the row is inside the list view's visible area (a list
+ * view unmaps the rows it keeps out of sight). */
+static gboolean
+is_in_sight (JgMachineRow *self)
+{
+  GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_LIST_VIEW);
+  graphene_rect_t bounds;
+
+  if (list == NULL || !gtk_widget_get_mapped (list))
+    return TRUE;
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return FALSE;
+  if (!gtk_widget_compute_bounds (GTK_WIDGET (self), list, &bounds))
+    return TRUE;
+  return bounds.origin.y + bounds.size.height >= 0
+         && bounds.origin.y <= gtk_widget_get_height (list);
+}
+
+static void
+update_from_item (JgMachineRow *self)
+{
+  if (self->pending)
+    return;
+  if (is_in_sight (self))
+    {
+      update_from_item_now (self);
+      return;
+    }
+  self->pending = TRUE;
+  if (pending_rows == NULL)
+    pending_rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (pending_rows, g_object_ref (self));
+  if (pending_source == 0 && pending_clock == NULL)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        {
+          pending_clock = g_object_ref (clock);
+          pending_paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint),
+                                               NULL);
+        }
+      else
+        pending_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, update_pending_rows, NULL, NULL);
+    }
+}
+
+static void
+update_from_item_now (JgMachineRow *self)
+{
+  JgSidebarItem *item = self->place;
+  gboolean expandable = item != NULL && jg_sidebar_item_get_expandable (item);
+  gboolean expanded = expandable && jg_sidebar_item_get_expanded (item);
+  const char *arrow = NULL;
+
+  gtk_widget_set_margin_start (GTK_WIDGET (self),
+                               item != NULL ? jg_sidebar_item_get_depth (item) * INDENT : 0);
+  if (expandable)
+    arrow = expanded ? "pan-down-symbolic"
+            : gtk_widget_get_direction (GTK_WIDGET (self)) == GTK_TEXT_DIR_RTL ? "pan-start-symbolic"
+            : "pan-end-symbolic";
+  if (arrow == NULL)
+    gtk_image_clear (self->disclosure);
+  else if (g_strcmp0 (gtk_image_get_icon_name (self->disclosure), arrow) != 0)
+    gtk_image_set_from_icon_name (self->disclosure, arrow);
+  if (expandable)
+    gtk_accessible_update_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED, expanded, -1);
+  else
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_EXPANDED);
+  jg_machine_row_set_node (self, item != NULL ? jg_sidebar_item_get_node (item) : NULL);
+}
+
+/* Shows what @item (a position of the sidebar list) shows, and follows it
+ * when it is given another node. */
+void
+jg_machine_row_set_item (JgMachineRow  *self,
+                         JgSidebarItem *item)
+{
+  g_return_if_fail (JG_IS_MACHINE_ROW (self));
+  g_return_if_fail (item == NULL || JG_IS_SIDEBAR_ITEM (item));
+
+  if (self->place != item)
+    {
+      if (self->place != NULL)
+        {
+          g_signal_handlers_disconnect_by_func (self->place, update_from_item, self);
+          jg_sidebar_item_set_watched (self->place, FALSE);
+        }
+      g_set_object (&self->place, item);
+      if (item != NULL)
+        {
+          g_signal_connect_swapped (item, "changed", G_CALLBACK (update_from_item), self);
+          jg_sidebar_item_set_watched (item, TRUE);
+        }
+    }
+  update_from_item_now (self);
+}
+
+JgSidebarItem *
+jg_machine_row_get_item (JgMachineRow *self)
+{
+  g_return_val_if_fail (JG_IS_MACHINE_ROW (self), NULL);
+  return self->place;
+}
+
+/* Expands a collapsed row and collapses an expanded one. */
+void
+jg_machine_row_toggle_expanded (JgMachineRow *self)
+{
+  g_return_if_fail (JG_IS_MACHINE_ROW (self));
+
+  if (self->place != NULL && jg_sidebar_item_get_expandable (self->place))
+    jg_sidebar_item_set_expanded (self->place, !jg_sidebar_item_get_expanded (self->place));
+}
+
+static void
+on_disclosure_pressed (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       JgMachineRow    *self)
+{
+  if (self->place == NULL || !jg_sidebar_item_get_expandable (self->place))
+    return;
+  /* a click on the arrow is not a click on the row */
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  jg_machine_row_toggle_expanded (self);
+}
+
 /* Returns: (transfer none): the context menu, the same for every row */
 GMenuModel *
 jg_machine_row_get_menu_model (JgMachineRow *self)
@@ -336,9 +512,16 @@ jg_machine_row_dispose (GObject *object)
   JgMachineRow *self = JG_MACHINE_ROW (object);
 
   disconnect_node (self);
+  if (self->place != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->place, update_from_item, self);
+      jg_sidebar_item_set_watched (self->place, FALSE);
+    }
+  g_clear_object (&self->place);
   g_clear_pointer (&self->popover, gtk_widget_unparent);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL;)
     gtk_widget_unparent (child);
+  self->disclosure = NULL;
   self->icon = NULL;
   self->title = NULL;
   self->subtitle = NULL;
@@ -431,23 +614,34 @@ add_child (JgMachineRow *self,
   return child;
 }
 
-/*   [icon] title      [status]
- *          subtitle                 */
+/*   [>] [icon] title      [status]
+ *              subtitle                 */
 static void
 jg_machine_row_init (JgMachineRow *self)
 {
   GtkGridLayout *layout = GTK_GRID_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self)));
   GtkGesture *gesture;
 
-  gtk_grid_layout_set_column_spacing (layout, 10);
+  gtk_grid_layout_set_column_spacing (layout, 0);
+  /* A list item that cannot be selected (a section title, a rule) only takes
+   * the keyboard focus through its child. */
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_valign (GTK_WIDGET (self), GTK_ALIGN_CENTER);
 
-  self->icon = GTK_IMAGE (add_child (self, gtk_image_new (), 0, 0, 2));
-  self->title = GTK_LABEL (add_child (self, gtk_label_new (NULL), 1, 0, 1));
+  self->disclosure = GTK_IMAGE (add_child (self, gtk_image_new (), 0, 0, 2));
+  gtk_widget_set_size_request (GTK_WIDGET (self->disclosure), INDENT, -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->disclosure), "jg-disclosure");
+  gesture = gtk_gesture_click_new ();
+  g_signal_connect (gesture, "pressed", G_CALLBACK (on_disclosure_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->disclosure), GTK_EVENT_CONTROLLER (gesture));
+  self->icon = GTK_IMAGE (add_child (self, gtk_image_new (), 1, 0, 2));
+  gtk_widget_set_margin_start (GTK_WIDGET (self->icon), 6);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->icon), 10);
+  self->title = GTK_LABEL (add_child (self, gtk_label_new (NULL), 2, 0, 1));
   gtk_label_set_xalign (self->title, 0);
   gtk_label_set_ellipsize (self->title, PANGO_ELLIPSIZE_END);
   gtk_widget_set_hexpand (GTK_WIDGET (self->title), TRUE);
-  self->subtitle = GTK_LABEL (add_child (self, gtk_label_new (NULL), 1, 1, 1));
+  self->subtitle = GTK_LABEL (add_child (self, gtk_label_new (NULL), 2, 1, 1));
   gtk_label_set_xalign (self->subtitle, 0);
   gtk_label_set_ellipsize (self->subtitle, PANGO_ELLIPSIZE_MIDDLE);
   gtk_widget_add_css_class (GTK_WIDGET (self->subtitle), "caption");

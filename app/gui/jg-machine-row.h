@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "jg-sidebar-item.h"
 #include "jg-sidebar-node.h"
 
 G_BEGIN_DECLS
@@ -17,6 +18,10 @@ GtkWidget     *jg_machine_row_new        (void);
 JgSidebarNode *jg_machine_row_get_node   (JgMachineRow  *self);
 void           jg_machine_row_set_node   (JgMachineRow  *self,
                                           JgSidebarNode *node);
+JgSidebarItem *jg_machine_row_get_item   (JgMachineRow  *self);
+void           jg_machine_row_set_item   (JgMachineRow  *self,
+                                          JgSidebarItem *item);
+void           jg_machine_row_toggle_expanded (JgMachineRow *self);
 /* Opens the row's context menu at (@x, @y), or under the row if @x < 0. */
 void           jg_machine_row_popup_menu (JgMachineRow  *self,
                                           double         x,

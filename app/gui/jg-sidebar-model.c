@@ -3,10 +3,17 @@
  * The top level holds two sections, "Virtual Machines" and "Your Own
  * Machines". Virtual machines (and jump hosts) sit under the jump host they
  * go through; a jump host with machines behind it is an expandable row.
- * Each node keeps a GListStore of all its children and a GtkFilterListModel
- * over it that the GtkTreeListModel shows, so that a filter keystroke only
- * recomputes one flag per node and lets each filter model emit exact
- * items-changed; collapsed groups stay collapsed while the filter changes.
+ *
+ * The model is the flat list of rows the sidebar shows, as JgSidebarItems
+ * that keep their positions: when the filter or the inventory changes, the
+ * items are given the nodes they show now (and bound rows update their
+ * labels), and only a longer or shorter list adds or removes items at the
+ * end. A list of nodes (a GtkTreeListModel over filter models) makes
+ * GTK 4.8 destroy and build up to 200 row widgets on a filter keystroke,
+ * 100–250 ms with 10,000 machines. When the list gets shorter, up to 200
+ * items stay at the end with no node, shown as nothing, so that typing and
+ * deleting a letter reuses the same rows. A filter keystroke recomputes one
+ * flag per node; collapsed groups stay collapsed while the filter changes.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,6 +21,7 @@
 
 #include <glib/gi18n.h>
 
+#include "jg-sidebar-item-private.h"
 #include "jg-sidebar-model.h"
 #include "jg-sidebar-node-private.h"
 
@@ -25,9 +33,10 @@ struct _JgSidebarModel
   GHashTable         *nodes;        /* JgHost* → JgSidebarNode* (owned) */
   JgSidebarNode      *vm_section;
   JgSidebarNode      *own_section;
-  GListStore         *root;
-  GtkFilterListModel *root_filter;
-  GtkFilter          *filter;
+  GPtrArray          *items;        /* JgSidebarItem: the rows, then unused ones */
+  GPtrArray          *spare;        /* JgSidebarItem taken off the end, to reuse */
+  guint               n_rows;       /* items in use */
+  GArray             *flat;         /* Row: what update_rows () computes */
   char               *filter_text;
   char               *needle;       /* casefolded filter_text, NULL if empty */
   guint               rebuild_source;
@@ -37,6 +46,23 @@ static void list_model_iface_init (GListModelInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (JgSidebarModel, jg_sidebar_model, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* Items without a node kept at the end of a shorter list: as many rows as
+ * a GTK 4.8 list view keeps alive. */
+#define MAX_UNUSED_ITEMS 200
+
+typedef struct
+{
+  JgSidebarNode *node;
+  guint          depth;
+} Row;
+
+enum {
+  ROWS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
 
 enum {
   PROP_0,
@@ -51,20 +77,24 @@ static GParamSpec *properties[N_PROPS];
 static GType
 jg_sidebar_model_get_item_type (GListModel *model)
 {
-  return JG_TYPE_SIDEBAR_NODE;
+  return JG_TYPE_SIDEBAR_ITEM;
 }
 
 static guint
 jg_sidebar_model_get_n_items (GListModel *model)
 {
-  return g_list_model_get_n_items (G_LIST_MODEL (JG_SIDEBAR_MODEL (model)->root_filter));
+  return JG_SIDEBAR_MODEL (model)->items->len;
 }
 
 static gpointer
 jg_sidebar_model_get_item (GListModel *model,
                            guint       position)
 {
-  return g_list_model_get_item (G_LIST_MODEL (JG_SIDEBAR_MODEL (model)->root_filter), position);
+  JgSidebarModel *self = JG_SIDEBAR_MODEL (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
 }
 
 static void
@@ -73,24 +103,6 @@ list_model_iface_init (GListModelInterface *iface)
   iface->get_item_type = jg_sidebar_model_get_item_type;
   iface->get_n_items = jg_sidebar_model_get_n_items;
   iface->get_item = jg_sidebar_model_get_item;
-}
-
-static gboolean
-node_filter_func (gpointer item,
-                  gpointer user_data)
-{
-  return JG_SIDEBAR_NODE (item)->visible;
-}
-
-static void
-node_ensure_store (JgSidebarModel *self,
-                   JgSidebarNode  *node)
-{
-  if (node->store != NULL)
-    return;
-  node->store = g_list_store_new (JG_TYPE_SIDEBAR_NODE);
-  node->children = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (node->store)),
-                                              g_object_ref (self->filter));
 }
 
 static void
@@ -122,42 +134,6 @@ compare_nodes (gconstpointer a,
   if (cmp != 0)
     return cmp;
   return strcmp (jg_host_get_id (na->host), jg_host_get_id (nb->host));
-}
-
-/* Replace the changed middle of @store by the middle of @want, so that the
- * rows before and after stay (and keep their expanded state). A node whose
- * expandability changed is replaced so the tree asks for its children again. */
-static void
-sync_store (GListStore *store,
-            GPtrArray  *want)
-{
-  GListModel *model = G_LIST_MODEL (store);
-  guint n = g_list_model_get_n_items (model);
-  guint prefix = 0;
-  guint suffix = 0;
-
-  while (prefix < n && prefix < want->len)
-    {
-      g_autoptr(JgSidebarNode) have = g_list_model_get_item (model, prefix);
-      JgSidebarNode *node = g_ptr_array_index (want, prefix);
-
-      if (have != node || node->expandable != (node->kids != NULL && node->kids->len > 0))
-        break;
-      prefix++;
-    }
-  while (suffix < n - prefix && suffix < want->len - prefix)
-    {
-      g_autoptr(JgSidebarNode) have = g_list_model_get_item (model, n - 1 - suffix);
-      JgSidebarNode *node = g_ptr_array_index (want, want->len - 1 - suffix);
-
-      if (have != node || node->expandable != (node->kids != NULL && node->kids->len > 0))
-        break;
-      suffix++;
-    }
-  if (prefix + suffix == n && n == want->len)
-    return;
-  g_list_store_splice (store, prefix, n - prefix - suffix,
-                       want->pdata + prefix, want->len - prefix - suffix);
 }
 
 static gboolean
@@ -202,23 +178,144 @@ update_visibility (JgSidebarModel *self)
   return changed;
 }
 
+static gboolean
+node_expandable (JgSidebarNode *node)
+{
+  return node->kind == JG_SIDEBAR_NODE_SECTION || (node->kids != NULL && node->kids->len > 0);
+}
+
+static void
+flatten (JgSidebarModel *self,
+         JgSidebarNode  *node,
+         guint           depth)
+{
+  Row row = { node, depth };
+
+  if (!node->visible)
+    return;
+  node->position = self->flat->len;
+  g_array_append_val (self->flat, row);
+  if (node->kids != NULL && !node->collapsed)
+    for (guint i = 0; i < node->kids->len; i++)
+      flatten (self, g_ptr_array_index (node->kids, i), depth + 1);
+}
+
+static void
+clear_positions (JgSidebarModel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  for (guint i = 0; i < self->n_rows; i++)
+    {
+      JgSidebarNode *node = jg_sidebar_item_get_node (g_ptr_array_index (self->items, i));
+
+      if (node != NULL)
+        node->position = GTK_INVALID_LIST_POSITION;
+    }
+  /* and nodes that were not shown, in case they had a stale one */
+  g_hash_table_iter_init (&iter, self->nodes);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    JG_SIDEBAR_NODE (value)->position = GTK_INVALID_LIST_POSITION;
+  self->vm_section->position = self->own_section->position = GTK_INVALID_LIST_POSITION;
+}
+
+/* Gives the items the rows to show now; adds or removes items only at the
+ * end (keeping up to MAX_UNUSED_ITEMS unused ones). */
+static void
+update_rows (JgSidebarModel *self)
+{
+  guint n_items = self->items->len;
+  guint n_keep;
+  gboolean changed = FALSE;
+
+  clear_positions (self);
+  g_array_set_size (self->flat, 0);
+  flatten (self, self->vm_section, 0);
+  flatten (self, self->own_section, 0);
+
+  for (guint i = 0; i < MIN (n_items, self->flat->len); i++)
+    {
+      Row *row = &g_array_index (self->flat, Row, i);
+
+      changed |= jg_sidebar_item_set (g_ptr_array_index (self->items, i), row->node, row->depth,
+                                      node_expandable (row->node), !row->node->collapsed);
+    }
+  for (guint i = self->flat->len; i < MIN (n_items, self->n_rows); i++)
+    changed |= jg_sidebar_item_set (g_ptr_array_index (self->items, i), NULL, 0, FALSE, FALSE);
+  changed |= self->n_rows != self->flat->len;
+  self->n_rows = self->flat->len;
+
+  if (self->flat->len > n_items)
+    {
+      for (guint i = n_items; i < self->flat->len; i++)
+        {
+          Row *row = &g_array_index (self->flat, Row, i);
+          JgSidebarItem *item = self->spare->len > 0
+                                ? g_ptr_array_steal_index_fast (self->spare, self->spare->len - 1)
+                                : jg_sidebar_item_new (self);
+
+          jg_sidebar_item_set (item, row->node, row->depth, node_expandable (row->node),
+                               !row->node->collapsed);
+          g_ptr_array_add (self->items, item);
+        }
+      g_list_model_items_changed (G_LIST_MODEL (self), n_items, 0, self->flat->len - n_items);
+    }
+  else
+    {
+      n_keep = MAX (self->flat->len, MIN (n_items, MAX_UNUSED_ITEMS));
+      if (n_keep < n_items)
+        {
+          /* kept for the next time the list gets longer: making 10,000 items
+           * again would cost a few milliseconds */
+          for (guint i = n_keep; i < n_items; i++)
+            {
+              JgSidebarItem *item = g_ptr_array_index (self->items, i);
+
+              jg_sidebar_item_set (item, NULL, 0, FALSE, FALSE);
+              g_ptr_array_add (self->spare, g_object_ref (item));
+            }
+          g_ptr_array_set_size (self->items, n_keep);
+          g_list_model_items_changed (G_LIST_MODEL (self), n_keep, n_items - n_keep, 0);
+        }
+    }
+  if (changed)
+    g_signal_emit (self, signals[ROWS_CHANGED], 0);
+}
+
+/* @by_id: id → JgHost of the inventory; @chain_ok: JgJumpHost → whether the
+ * machines behind it have a chain (the same for all of them), filled in as
+ * it goes: with 10,000 machines a lookup per machine by id is too slow. */
 static JgSidebarNode *
 find_parent (JgSidebarModel *self,
-             JgHost         *host)
+             JgHost         *host,
+             GHashTable     *by_id,
+             GHashTable     *chain_ok)
 {
   JgHost *jump;
-  g_autoptr(GPtrArray) chain = NULL;
+  gpointer known;
+  gboolean ok;
 
   if (JG_IS_MACHINE (host) && jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN)
     return self->own_section;
   if (jg_host_get_jump_id (host) == NULL)
     return self->vm_section;
-  jump = jg_inventory_find_by_id (self->inventory, jg_host_get_jump_id (host));
+  jump = g_hash_table_lookup (by_id, jg_host_get_jump_id (host));
   if (jump == NULL || !JG_IS_JUMP_HOST (jump))
     return self->vm_section;
-  /* A loop of jump hosts would make an endless tree: list them at the top. */
-  chain = jg_inventory_get_chain (self->inventory, host, NULL);
-  if (chain == NULL)
+  /* A loop of jump hosts would make an endless tree: list them at the top.
+   * A jump host can be part of a loop itself, so it is checked on its own. */
+  if (JG_IS_JUMP_HOST (host) || !g_hash_table_lookup_extended (chain_ok, jump, NULL, &known))
+    {
+      g_autoptr(GPtrArray) chain = jg_inventory_get_chain (self->inventory, host, NULL);
+
+      ok = chain != NULL;
+      if (!JG_IS_JUMP_HOST (host))
+        g_hash_table_insert (chain_ok, jump, GINT_TO_POINTER (ok));
+    }
+  else
+    ok = GPOINTER_TO_INT (known);
+  if (!ok)
     return self->vm_section;
   return g_hash_table_lookup (self->nodes, jump);
 }
@@ -262,6 +359,8 @@ static void
 rebuild (JgSidebarModel *self)
 {
   g_autoptr(GPtrArray) parents = g_ptr_array_new ();
+  g_autoptr(GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) chain_ok = g_hash_table_new (NULL, NULL);
   GHashTableIter iter;
   gpointer value;
   guint n;
@@ -275,10 +374,8 @@ rebuild (JgSidebarModel *self)
       JgSidebarNode *node = value;
 
       node->seen = FALSE;
-      node->expandable = node->kids != NULL && node->kids->len > 0;
       g_clear_pointer (&node->kids, g_ptr_array_unref);
     }
-  self->vm_section->expandable = self->own_section->expandable = TRUE;
   g_clear_pointer (&self->vm_section->kids, g_ptr_array_unref);
   g_clear_pointer (&self->own_section->kids, g_ptr_array_unref);
 
@@ -295,6 +392,8 @@ rebuild (JgSidebarModel *self)
         }
       node->seen = TRUE;
       node_update_keys (node);
+      if (jg_host_get_id (host) != NULL)
+        g_hash_table_insert (by_id, (gpointer) jg_host_get_id (host), host);
     }
 
   g_hash_table_iter_init (&iter, self->nodes);
@@ -306,7 +405,7 @@ rebuild (JgSidebarModel *self)
     {
       g_autoptr(JgHost) host = g_list_model_get_item (G_LIST_MODEL (self->inventory), i);
       JgSidebarNode *node = g_hash_table_lookup (self->nodes, host);
-      JgSidebarNode *parent = find_parent (self, host);
+      JgSidebarNode *parent = find_parent (self, host, by_id, chain_ok);
 
       if (parent->kids == NULL)
         {
@@ -329,30 +428,7 @@ rebuild (JgSidebarModel *self)
     }
 
   update_visibility (self);
-
-  /* Children first, so a group's rows are in place before the group is. */
-  g_hash_table_iter_init (&iter, self->nodes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    {
-      JgSidebarNode *node = value;
-
-      if (node->kids != NULL)
-        {
-          node_ensure_store (self, node);
-          sync_store (node->store, node->kids);
-        }
-      else if (node->store != NULL)
-        g_list_store_remove_all (node->store);
-    }
-  for (guint i = 0; i < 2; i++)
-    {
-      JgSidebarNode *section = i == 0 ? self->vm_section : self->own_section;
-      g_autoptr(GPtrArray) empty = g_ptr_array_new ();
-
-      sync_store (section->store, section->kids != NULL ? section->kids : empty);
-    }
-
-  gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+  update_rows (self);
 
   if (had_matches != jg_sidebar_model_get_has_matches (self))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MATCHES]);
@@ -391,15 +467,6 @@ jg_sidebar_model_flush (JgSidebarModel *self)
 }
 
 static void
-on_root_items_changed (JgSidebarModel *self,
-                       guint           position,
-                       guint           removed,
-                       guint           added)
-{
-  g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
-}
-
-static void
 jg_sidebar_model_constructed (GObject *object)
 {
   JgSidebarModel *self = JG_SIDEBAR_MODEL (object);
@@ -418,12 +485,11 @@ jg_sidebar_model_dispose (GObject *object)
   JgSidebarModel *self = JG_SIDEBAR_MODEL (object);
 
   g_clear_handle_id (&self->rebuild_source, g_source_remove);
-  g_clear_object (&self->root_filter);
-  g_clear_object (&self->root);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->spare, g_ptr_array_unref);
   g_clear_object (&self->vm_section);
   g_clear_object (&self->own_section);
   g_clear_pointer (&self->nodes, g_hash_table_unref);
-  g_clear_object (&self->filter);
   g_clear_object (&self->inventory);
 
   G_OBJECT_CLASS (jg_sidebar_model_parent_class)->dispose (object);
@@ -436,6 +502,7 @@ jg_sidebar_model_finalize (GObject *object)
 
   g_clear_pointer (&self->filter_text, g_free);
   g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->flat, g_array_unref);
 
   G_OBJECT_CLASS (jg_sidebar_model_parent_class)->finalize (object);
 }
@@ -507,26 +574,24 @@ jg_sidebar_model_class_init (JgSidebarModelClass *klass)
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The rows shown changed, in place or not (items-changed is only
+   * emitted when the list gets longer or shorter). */
+  signals[ROWS_CHANGED] =
+    g_signal_new ("rows-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 0);
 }
 
 static void
 jg_sidebar_model_init (JgSidebarModel *self)
 {
   self->nodes = g_hash_table_new_full (NULL, NULL, g_object_unref, g_object_unref);
-  self->filter = GTK_FILTER (gtk_custom_filter_new (node_filter_func, NULL, NULL));
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->spare = g_ptr_array_new_with_free_func (g_object_unref);
+  self->flat = g_array_new (FALSE, FALSE, sizeof (Row));
   self->vm_section = jg_sidebar_node_new_section (_("Virtual Machines"));
   self->own_section = jg_sidebar_node_new_section (_("Your Own Machines"));
-  node_ensure_store (self, self->vm_section);
-  node_ensure_store (self, self->own_section);
-
-  self->root = g_list_store_new (JG_TYPE_SIDEBAR_NODE);
-  g_list_store_append (self->root, self->vm_section);
-  g_list_store_append (self->root, self->own_section);
   self->vm_section->visible = self->own_section->visible = FALSE;
-  self->root_filter = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->root)),
-                                                 g_object_ref (self->filter));
-  g_signal_connect_object (self->root_filter, "items-changed",
-                           G_CALLBACK (on_root_items_changed), self, G_CONNECT_SWAPPED);
 }
 
 JgSidebarModel *
@@ -575,7 +640,7 @@ jg_sidebar_model_set_filter_text (JgSidebarModel *self,
     self->needle = g_utf8_casefold (self->filter_text, -1);
 
   if (update_visibility (self))
-    gtk_filter_changed (self->filter, GTK_FILTER_CHANGE_DIFFERENT);
+    update_rows (self);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILTER_TEXT]);
   if (had_matches != jg_sidebar_model_get_has_matches (self))
@@ -589,25 +654,79 @@ jg_sidebar_model_get_has_matches (JgSidebarModel *self)
   return self->vm_section->visible || self->own_section->visible;
 }
 
-static GListModel *
-create_children (gpointer item,
-                 gpointer user_data)
+/* Removes the unused items at the end: when the list is not being typed
+ * into, the list view should not hold positions that show nothing (the
+ * keyboard focus could not go there). */
+void
+jg_sidebar_model_trim (JgSidebarModel *self)
 {
-  JgSidebarNode *node = item;
+  guint n_items;
 
-  if (node->children == NULL || (node->host != NULL && (node->kids == NULL || node->kids->len == 0)))
-    return NULL;
-  return g_object_ref (G_LIST_MODEL (node->children));
+  g_return_if_fail (JG_IS_SIDEBAR_MODEL (self));
+
+  jg_sidebar_model_flush (self);
+  n_items = self->items->len;
+  if (n_items <= self->n_rows)
+    return;
+  for (guint i = self->n_rows; i < n_items; i++)
+    g_ptr_array_add (self->spare, g_object_ref (g_ptr_array_index (self->items, i)));
+  g_ptr_array_set_size (self->items, self->n_rows);
+  g_list_model_items_changed (G_LIST_MODEL (self), self->n_rows, n_items - self->n_rows, 0);
 }
 
-/* Returns: (transfer full): a tree over this model, every group expanded */
-GtkTreeListModel *
-jg_sidebar_model_create_tree (JgSidebarModel *self)
+/* The rows in use; the items after them are unused (no node). */
+guint
+jg_sidebar_model_get_n_rows (JgSidebarModel *self)
+{
+  g_return_val_if_fail (JG_IS_SIDEBAR_MODEL (self), 0);
+  return self->n_rows;
+}
+
+/* Returns: (transfer none) (nullable): the node shown at @position */
+JgSidebarNode *
+jg_sidebar_model_get_node (JgSidebarModel *self,
+                           guint           position)
 {
   g_return_val_if_fail (JG_IS_SIDEBAR_MODEL (self), NULL);
 
-  return gtk_tree_list_model_new (g_object_ref (G_LIST_MODEL (self)), FALSE, TRUE,
-                                  create_children, NULL, NULL);
+  if (position >= self->n_rows)
+    return NULL;
+  return jg_sidebar_item_get_node (g_ptr_array_index (self->items, position));
+}
+
+/* Returns: where @node is shown, or GTK_INVALID_LIST_POSITION */
+guint
+jg_sidebar_model_get_position (JgSidebarModel *self,
+                               JgSidebarNode  *node)
+{
+  g_return_val_if_fail (JG_IS_SIDEBAR_MODEL (self), GTK_INVALID_LIST_POSITION);
+  g_return_val_if_fail (JG_IS_SIDEBAR_NODE (node), GTK_INVALID_LIST_POSITION);
+  return node->position;
+}
+
+gboolean
+jg_sidebar_model_get_expanded (JgSidebarModel *self,
+                               JgSidebarNode  *node)
+{
+  g_return_val_if_fail (JG_IS_SIDEBAR_MODEL (self), FALSE);
+  g_return_val_if_fail (JG_IS_SIDEBAR_NODE (node), FALSE);
+  return node_expandable (node) && !node->collapsed;
+}
+
+/* Shows or hides what is under @node (every group starts expanded). */
+void
+jg_sidebar_model_set_expanded (JgSidebarModel *self,
+                               JgSidebarNode  *node,
+                               gboolean        expanded)
+{
+  g_return_if_fail (JG_IS_SIDEBAR_MODEL (self));
+  g_return_if_fail (JG_IS_SIDEBAR_NODE (node));
+
+  jg_sidebar_model_flush (self);
+  if (node->collapsed == !expanded)
+    return;
+  node->collapsed = !expanded;
+  update_rows (self);
 }
 
 /* Returns: (transfer none) (nullable): the node that shows @host */

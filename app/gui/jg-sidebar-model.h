@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "jg-inventory.h"
+#include "jg-sidebar-item.h"
 #include "jg-sidebar-node.h"
 
 G_BEGIN_DECLS
@@ -20,8 +21,18 @@ const char      *jg_sidebar_model_get_filter_text (JgSidebarModel *self);
 void             jg_sidebar_model_set_filter_text (JgSidebarModel *self,
                                                    const char     *text);
 gboolean         jg_sidebar_model_get_has_matches (JgSidebarModel *self);
-GtkTreeListModel *jg_sidebar_model_create_tree    (JgSidebarModel *self);
+guint            jg_sidebar_model_get_n_rows      (JgSidebarModel *self);
+JgSidebarNode   *jg_sidebar_model_get_node        (JgSidebarModel *self,
+                                                   guint           position);
+guint            jg_sidebar_model_get_position    (JgSidebarModel *self,
+                                                   JgSidebarNode  *node);
+gboolean         jg_sidebar_model_get_expanded    (JgSidebarModel *self,
+                                                   JgSidebarNode  *node);
+void             jg_sidebar_model_set_expanded    (JgSidebarModel *self,
+                                                   JgSidebarNode  *node,
+                                                   gboolean        expanded);
 void             jg_sidebar_model_flush           (JgSidebarModel *self);
+void             jg_sidebar_model_trim            (JgSidebarModel *self);
 JgSidebarNode   *jg_sidebar_model_lookup_node     (JgSidebarModel *self,
                                                    JgHost         *host);
 

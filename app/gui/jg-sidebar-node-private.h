@@ -20,17 +20,16 @@ struct _JgSidebarNode
   JgJumpRule        *rule;
   GPtrArray         *rule_nodes;  /* a jump host's RULE rows, kept across rebuilds */
 
-  /* Owned by JgSidebarModel: every child in order, and the filtered view of
-   * them that the tree shows. NULL for a node that cannot have children. */
-  GListStore        *store;
-  GtkFilterListModel *children;
-  GPtrArray         *kids;       /* the last rebuild's children, sorted */
+  /* Owned by JgSidebarModel: the last rebuild's children, sorted; NULL for
+   * a node without any. */
+  GPtrArray         *kids;
+  guint              position;   /* in the sidebar list, or GTK_INVALID_LIST_POSITION */
 
   /* casefolded "name\nhostname", and whether the current filter keeps it */
   char              *haystack;
   char              *collate_key;
   guint              visible : 1;
-  guint              expandable : 1;
+  guint              collapsed : 1;
   guint              seen : 1;
 };
 

@@ -32,8 +32,6 @@ jg_sidebar_node_finalize (GObject *object)
   g_clear_object (&self->rule_jump);
   g_clear_pointer (&self->rule, jg_jump_rule_free);
   g_clear_pointer (&self->rule_nodes, g_ptr_array_unref);
-  g_clear_object (&self->store);
-  g_clear_object (&self->children);
 
   G_OBJECT_CLASS (jg_sidebar_node_parent_class)->finalize (object);
 }
@@ -86,6 +84,7 @@ static void
 jg_sidebar_node_init (JgSidebarNode *self)
 {
   self->visible = TRUE;
+  self->position = GTK_INVALID_LIST_POSITION;
 }
 
 JgSidebarNode *

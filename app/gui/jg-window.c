@@ -34,8 +34,10 @@ struct _JgWindow
 
   JgInventory          *inventory;
   JgSidebarModel       *sidebar_model;
-  GtkTreeListModel     *tree;
   GtkSliceListModel    *slice;            /* the first rows until the first frame */
+  JgSidebarNode        *selected_node;    /* what the selection shows */
+  GPtrArray            *pending_shows;    /* GtkListItem to show after the frame */
+  gulong                pending_paint_id;
   gulong                first_paint_id;
   GtkSingleSelection   *selection;
   GSettings            *settings;
@@ -84,39 +86,140 @@ factory_setup (GtkSignalListItemFactory *factory,
                GtkListItem              *item,
                gpointer                  user_data)
 {
-  GtkWidget *expander = gtk_tree_expander_new ();
+  gtk_list_item_set_child (item, jg_machine_row_new ());
+}
 
-  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), jg_machine_row_new ());
-  gtk_list_item_set_child (item, expander);
+static void update_list_item (GtkListItem *list_item);
+
+/* Before the keyboard goes to the list: every row that will show shows, and
+ * no position is left that shows nothing. */
+static void
+settle_list (JgWindow *self)
+{
+  g_autoptr(GPtrArray) items = g_steal_pointer (&self->pending_shows);
+
+  self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      GtkListItem *list_item = g_ptr_array_index (items, i);
+      GtkWidget *row = gtk_list_item_get_child (list_item);
+      JgSidebarItem *item = gtk_list_item_get_item (list_item);
+
+      if (row != NULL && gtk_widget_get_parent (row) != NULL)
+        gtk_widget_set_visible (gtk_widget_get_parent (row),
+                                item != NULL && jg_sidebar_item_get_node (item) != NULL);
+    }
+  jg_sidebar_model_trim (self->sidebar_model);
+}
+
+static void
+on_list_focus_enter (JgWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  settle_list (self);
+  /* on the list itself: the row it meant to focus showed nothing */
+  if (focus == GTK_WIDGET (self->list_view))
+    gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
+}
+
+static gboolean
+show_pending_rows (gpointer data)
+{
+  JgWindow *self = data;
+  g_autoptr(GPtrArray) items = g_steal_pointer (&self->pending_shows);
+
+  if (items == NULL)   /* disposed */
+    return G_SOURCE_REMOVE;
+  self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    update_list_item (g_ptr_array_index (items, i));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_pending_paint (GdkFrameClock *clock,
+                  JgWindow      *self)
+{
+  g_clear_signal_handler (&self->pending_paint_id, clock);
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_pending_rows, g_object_ref (self), g_object_unref);
+}
+
+/* Whether the row at @position is (about) in the visible part of the list:
+ * rows are 36 to 50 px high. */
+static gboolean
+position_in_sight (JgWindow *self,
+                   guint     position)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->list_view));
+  double top = adjustment ? gtk_adjustment_get_value (adjustment) : 0;
+  double bottom = top + (adjustment ? gtk_adjustment_get_page_size (adjustment) : 0);
+
+  return (double) position * 36 <= bottom + 72 && (double) (position + 2) * 50 >= top;
+}
+
+/* What a row can do depends on what its position shows now. */
+static void
+update_list_item (GtkListItem *list_item)
+{
+  JgWindow *self = g_object_get_data (G_OBJECT (list_item), "jg-window");
+  JgSidebarItem *item = gtk_list_item_get_item (list_item);
+  JgSidebarNode *node = item != NULL ? jg_sidebar_item_get_node (item) : NULL;
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *parent = row != NULL ? gtk_widget_get_parent (row) : NULL;
+  JgSidebarNodeKind kind = node != NULL ? jg_sidebar_node_get_kind (node) : JG_SIDEBAR_NODE_SECTION;
+
+  /* Section titles are headings, not places to go; a position past the end
+   * of a shorter list shows nothing at all. */
+  gtk_list_item_set_selectable (list_item, node != NULL && kind == JG_SIDEBAR_NODE_HOST);
+  gtk_list_item_set_activatable (list_item, node != NULL && kind != JG_SIDEBAR_NODE_SECTION);
+  if (parent == NULL || gtk_widget_get_visible (parent) == (node != NULL))
+    return;
+  /* A row out of sight that shows again is shown after the frame: when the
+   * list gets longer, showing (and measuring) up to 200 rows at once would
+   * make the keystroke miss its frame. */
+  if (node != NULL && self != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->list_view))
+      && !position_in_sight (self, gtk_list_item_get_position (list_item)))
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        {
+          g_ptr_array_add (self->pending_shows, g_object_ref (list_item));
+          if (self->pending_paint_id == 0)
+            self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
+                                                              G_CALLBACK (on_pending_paint),
+                                                              self, 0);
+          return;
+        }
+    }
+  gtk_widget_set_visible (parent, node != NULL);
 }
 
 static void
 factory_bind (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
+              GtkListItem              *list_item,
               gpointer                  user_data)
 {
-  GtkTreeListRow *row = gtk_list_item_get_item (item);
-  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
-  JgSidebarNode *node = gtk_tree_list_row_get_item (row);
-  gboolean is_host = jg_sidebar_node_get_kind (node) == JG_SIDEBAR_NODE_HOST;
+  JgSidebarItem *item = gtk_list_item_get_item (list_item);
 
-  gtk_tree_expander_set_list_row (expander, row);
-  jg_machine_row_set_node (JG_MACHINE_ROW (gtk_tree_expander_get_child (expander)), node);
-  /* Section titles are headings, not places to go. */
-  gtk_list_item_set_selectable (item, is_host);
-  gtk_list_item_set_activatable (item, TRUE);
-  g_object_unref (node);
+  g_object_set_data (G_OBJECT (list_item), "jg-window", user_data);
+  jg_machine_row_set_item (JG_MACHINE_ROW (gtk_list_item_get_child (list_item)), item);
+  g_signal_connect_object (item, "changed", G_CALLBACK (update_list_item), list_item,
+                           G_CONNECT_SWAPPED);
+  update_list_item (list_item);
 }
 
 static void
 factory_unbind (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
+                GtkListItem              *list_item,
                 gpointer                  user_data)
 {
-  GtkTreeExpander *expander = GTK_TREE_EXPANDER (gtk_list_item_get_child (item));
+  JgSidebarItem *item = gtk_list_item_get_item (list_item);
 
-  gtk_tree_expander_set_list_row (expander, NULL);
-  jg_machine_row_set_node (JG_MACHINE_ROW (gtk_tree_expander_get_child (expander)), NULL);
+  if (item != NULL)
+    g_signal_handlers_disconnect_by_func (item, update_list_item, list_item);
+  jg_machine_row_set_item (JG_MACHINE_ROW (gtk_list_item_get_child (list_item)), NULL);
 }
 
 /* The status pages' icons are set when they first show: an icon is loaded
@@ -189,13 +292,12 @@ jg_window_update_content (JgWindow *self)
   update_sidebar (self);
 }
 
+/* Returns: (transfer none) (nullable) */
 static JgSidebarNode *
 node_at (JgWindow *self,
          guint     position)
 {
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
-
-  return row ? gtk_tree_list_row_get_item (row) : NULL;
+  return jg_sidebar_model_get_node (self->sidebar_model, position);
 }
 
 /* A rule row: quick connect with the rule's first pattern as a start
@@ -236,8 +338,7 @@ static void
 on_list_activate (JgWindow *self,
                   guint     position)
 {
-  g_autoptr(GtkTreeListRow) row = g_list_model_get_item (G_LIST_MODEL (self->tree), position);
-  g_autoptr(JgSidebarNode) node = row ? gtk_tree_list_row_get_item (row) : NULL;
+  JgSidebarNode *node = node_at (self, position);
 
   if (node == NULL)
     return;
@@ -246,7 +347,8 @@ on_list_activate (JgWindow *self,
   else if (jg_sidebar_node_get_rule (node) != NULL)
     start_quick_connect_for_rule (self, jg_sidebar_node_get_rule (node));
   else
-    gtk_tree_list_row_set_expanded (row, !gtk_tree_list_row_get_expanded (row));
+    jg_sidebar_model_set_expanded (self->sidebar_model, node,
+                                   !jg_sidebar_model_get_expanded (self->sidebar_model, node));
 }
 
 static void
@@ -258,11 +360,16 @@ on_search_changed (JgWindow *self)
                                     gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
   update_sidebar (self);
 
-  /* Keep a match selected, so Enter connects to it. */
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->tree));
+  /* While searching, keep a match selected so Enter connects to it (and
+   * nothing selected otherwise: nothing should look selected until the
+   * person selects). */
+  if (jg_sidebar_model_get_filter_text (self->sidebar_model) == NULL
+      || jg_sidebar_model_get_filter_text (self->sidebar_model)[0] == '\0')
+    return;
+  n = jg_sidebar_model_get_n_rows (self->sidebar_model);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(JgSidebarNode) node = node_at (self, i);
+      JgSidebarNode *node = node_at (self, i);
 
       if (jg_sidebar_node_get_host (node) != NULL)
         {
@@ -286,6 +393,8 @@ on_search_stop (JgWindow *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
+  jg_sidebar_model_set_filter_text (self->sidebar_model, "");
+  settle_list (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 }
 
@@ -1236,17 +1345,22 @@ window_action (GtkWidget  *widget,
       gtk_search_bar_set_search_mode (self->search_bar, TRUE);
       gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
     }
-  else if (g_str_equal (action_name, "win.row-menu"))
+  else if (g_str_equal (action_name, "win.row-menu") || g_str_equal (action_name, "win.row-expand")
+           || g_str_equal (action_name, "win.row-collapse"))
     {
       GtkRoot *root = gtk_widget_get_root (widget);
       GtkWidget *focus = gtk_root_get_focus (root);
       JgMachineRow *row = NULL;
+      JgSidebarItem *item;
 
       for (GtkWidget *w = focus; w != NULL && row == NULL && w != GTK_WIDGET (self->list_view);
            w = gtk_widget_get_parent (w))
         row = find_row (w);
-      if (row != NULL)
+      item = row != NULL ? jg_machine_row_get_item (row) : NULL;
+      if (row != NULL && g_str_equal (action_name, "win.row-menu"))
         jg_machine_row_popup_menu (row, -1, -1);
+      else if (item != NULL)
+        jg_sidebar_item_set_expanded (item, g_str_equal (action_name, "win.row-expand"));
     }
   else if (g_str_equal (action_name, "win.new-window"))
     {
@@ -1277,6 +1391,7 @@ window_action (GtkWidget  *widget,
     {
       /* Back from a terminal (which keeps Tab and F6) to the machines. */
       gtk_widget_set_visible (self->sidebar, TRUE);
+      settle_list (self);
       gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
     }
   else if (g_str_equal (action_name, "win.next-tab"))
@@ -1363,6 +1478,38 @@ jg_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (jg_window_parent_class)->close_request (window);
 }
 
+/* The sidebar's items keep their positions when the rows change (see
+ * jg-sidebar-model.c): the selection follows the node it showed. */
+static void
+on_selected_changed (JgWindow *self)
+{
+  guint selected = gtk_single_selection_get_selected (self->selection);
+  JgSidebarNode *node = node_at (self, selected);
+
+  g_set_object (&self->selected_node, node);
+}
+
+static void
+on_rows_changed (JgWindow *self)
+{
+  guint position;
+
+  if (self->selected_node == NULL)
+    return;
+  position = jg_sidebar_model_get_position (self->sidebar_model, self->selected_node);
+  if (position != gtk_single_selection_get_selected (self->selection))
+    {
+      g_autoptr(JgSidebarNode) node = g_object_ref (self->selected_node);
+
+      gtk_single_selection_set_selected (self->selection, position);
+      /* a node that is filtered out or collapsed is not selected any more */
+      if (position == GTK_INVALID_LIST_POSITION)
+        g_clear_object (&self->selected_node);
+      else
+        g_set_object (&self->selected_node, node);
+    }
+}
+
 /* GTK 4.8's list view makes a row for each of the first 200 items whatever
  * its height, before the window maps. Until the first frame is painted the
  * sidebar shows only as many rows as the tallest screen can show (a sidebar
@@ -1390,6 +1537,8 @@ show_all_rows (gpointer data)
 {
   JgWindow *self = data;
 
+  /* (a slice model turns a change that is not in place into "everything
+   * after it changed", but the sidebar model only ever changes its end) */
   if (self->slice != NULL)
     gtk_slice_list_model_set_size (self->slice, G_MAXUINT);
   return G_SOURCE_REMOVE;
@@ -1408,6 +1557,12 @@ jg_window_map (GtkWidget *widget)
 {
   JgWindow *self = JG_WINDOW (widget);
   GdkFrameClock *clock;
+
+  /* The machines have the keyboard first, without selecting one: GtkWindow
+   * would move the focus into the list as Tab does, which selects the first
+   * machine, and nothing should look selected until the person selects. */
+  if (gtk_root_get_focus (GTK_ROOT (self)) == NULL && gtk_widget_get_visible (self->sidebar))
+    gtk_widget_grab_focus (GTK_WIDGET (self->list_view));
 
   GTK_WIDGET_CLASS (jg_window_parent_class)->map (widget);
 
@@ -1428,16 +1583,22 @@ jg_window_setup (JgWindow      *self,
   g_assert (JG_IS_APPLICATION (app));
   self->inventory = g_object_ref (jg_application_get_inventory (app));
   self->sidebar_model = jg_sidebar_model_new (self->inventory);
-  self->tree = jg_sidebar_model_create_tree (self->sidebar_model);
-  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->tree)), 0,
+  self->slice = gtk_slice_list_model_new (g_object_ref (G_LIST_MODEL (self->sidebar_model)), 0,
                                          first_frame_rows (GTK_WIDGET (self)));
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slice)));
+  /* Without a model first: a single selection made over a model selects
+   * its first item (here a section title, which then looked selected). */
+  self->selection = gtk_single_selection_new (NULL);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->slice));
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  g_signal_connect_object (self->selection, "notify::selected", G_CALLBACK (on_selected_changed),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->sidebar_model, "rows-changed", G_CALLBACK (on_rows_changed), self,
+                           G_CONNECT_SWAPPED);
 
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (factory_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (factory_bind), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (factory_unbind), NULL);
   gtk_list_view_set_factory (self->list_view, factory);
   g_object_unref (factory);
@@ -1509,7 +1670,8 @@ jg_window_dispose (GObject *object)
     }
   g_clear_object (&self->selection);
   g_clear_object (&self->slice);
-  g_clear_object (&self->tree);
+  g_clear_object (&self->selected_node);
+  g_clear_pointer (&self->pending_shows, g_ptr_array_unref);
   g_clear_object (&self->sidebar_model);
   g_clear_object (&self->inventory);
   g_clear_object (&self->settings);
@@ -1580,6 +1742,8 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.quick-connect", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.row-menu", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.row-expand", NULL, window_action);
+  gtk_widget_class_install_action (widget_class, "win.row-collapse", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.new-window", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-sidebar", NULL, window_action);
   gtk_widget_class_install_action (widget_class, "win.focus-sidebar", NULL, window_action);
@@ -1600,11 +1764,19 @@ jg_window_init (JgWindow *self)
 {
   g_queue_init (&self->prompts);
   self->prompt_entries = g_ptr_array_new ();
+  self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->sidebar));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   /* Filtering is cheap (tests/bench): no need to wait for a pause in typing. */
   gtk_search_entry_set_search_delay (self->search_entry, 0);
+  {
+    GtkEventController *focus = gtk_event_controller_focus_new ();
+
+    g_signal_connect_object (focus, "enter", G_CALLBACK (on_list_focus_enter), self,
+                             G_CONNECT_SWAPPED);
+    gtk_widget_add_controller (GTK_WIDGET (self->list_view), focus);
+  }
 }
 
 JgWindow *
