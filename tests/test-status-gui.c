@@ -358,6 +358,7 @@ test_vm_killed (void)
   assert_dot (vm1, JG_REACHABILITY_ONLINE);
   assert_dot (own, JG_REACHABILITY_ONLINE);
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (row_dot (vm1)), "Checked through lab-jump"));
+  jg_test_gui_screenshot (GTK_WIDGET (window), "status-sidebar");
 
   page = jg_window_connect (window, vm1);
   jg_terminal_page_set_reconnect_unit (page, 250);
@@ -379,6 +380,7 @@ test_vm_killed (void)
   g_assert_cmpfloat (seconds, <=, INTERVAL + 1);
   assert_dot (vm1, JG_REACHABILITY_OFFLINE);
   assert_dot (jump, JG_REACHABILITY_ONLINE);
+  jg_test_gui_screenshot (GTK_WIDGET (window), "status-vm-down");
 
   /* typed while disconnected: dropped, never sent later */
   type (page, "echo typed-while-down\n");
@@ -623,6 +625,10 @@ test_dialog (void)
   for (guint i = 0; i < checks->len; i++)
     g_assert_cmpint (((JgCheck *) g_ptr_array_index (checks, i))->state, ==, JG_CHECK_STATE_PASSED);
   g_assert_cmpstr (jg_test_dialog_get_summary (dialog), ==, "Every step passed: vm1 can be reached.");
+  /* the jump host's own banner, though its session is open (the probes') */
+  g_assert_true (g_str_has_prefix (((JgCheck *) g_ptr_array_index (checks, JG_CHECK_BANNER))->detail,
+                                   "SSH-2.0-OpenSSH_"));
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "status-test-passed");
 
   stop_host ("jump");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "test.run", NULL);
@@ -633,6 +639,7 @@ test_dialog (void)
   g_assert_cmpstr (failed->hop_name, ==, "lab-jump");
   g_assert_cmpint (failed->kind, ==, JG_CHECK_TCP);
   g_assert_cmpstr (jg_test_dialog_get_summary (dialog), ==, "Failed at lab-jump: TCP connected.");
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "status-test-failed");
   gtk_window_destroy (GTK_WINDOW (dialog));
   jg_test_gui_spin (50);
 }

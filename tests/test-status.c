@@ -548,15 +548,33 @@ check_at (JgDiagnosis *diagnosis,
 }
 
 static void
+on_connected (GObject      *source,
+              GAsyncResult *res,
+              gpointer      user_data);
+
+static void
 test_diagnose_ok (void)
 {
   g_autoptr(Lab) l = lab_inventory ();
   g_autoptr(JgDiagnosis) diagnosis = NULL;
+  g_autoptr(JgConnection) jump = NULL;
+  g_autoptr(GError) error = NULL;
   DiagRun run = { 0 };
   GPtrArray *checks;
+  gboolean connected = FALSE;
+  int jump_logins;
 
   reset_known_hosts ();
+  /* an open session to the jump host is not shared: every step is made
+   * again */
+  jump = jg_connection_new (l->inventory, l->jump, &error);
+  g_assert_no_error (error);
+  jg_connection_connect_async (jump, NULL, on_connected, &connected);
+  g_assert_true (wait_flag (&connected, 20000));
+  jump_logins = jg_test_lab_count_log (lab, "jump", "Accepted publickey");
   diagnosis = diagnose (l, l->vm1, 10, &run);
+  g_assert_cmpint (jg_test_lab_count_log (lab, "jump", "Accepted publickey"), ==, jump_logins + 1);
+  jg_connection_close (jump);
   g_assert_no_error (run.error);
   g_assert_true (run.ok);
   g_assert_true (jg_diagnosis_get_passed (diagnosis));
@@ -581,6 +599,10 @@ test_diagnose_ok (void)
   g_assert_nonnull (strstr (check_at (diagnosis, 1, JG_CHECK_HOST_KEY)->detail,
                             lab_get ("JG_LAB_VM1_FINGERPRINT")));
   g_assert_nonnull (strstr (check_at (diagnosis, 1, JG_CHECK_RESOLVED)->detail, "resolved by jump"));
+  /* each step says how it ended */
+  g_assert_true (g_str_has_prefix (check_at (diagnosis, 0, JG_CHECK_TCP)->detail, "Connected to "));
+  g_assert_true (g_str_has_prefix (check_at (diagnosis, 1, JG_CHECK_TCP)->detail, "Tunnel to "));
+  g_assert_true (g_str_has_prefix (check_at (diagnosis, 1, JG_CHECK_AUTHENTICATED)->detail, "Authenticated as "));
   wait_idle ();
 }
 

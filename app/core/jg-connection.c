@@ -48,6 +48,7 @@ struct _JgConnection
   GPtrArray    *configs;      /* JgHopConfig, same order */
   guint         timeout;
   gboolean      shared;
+  gboolean      fresh;
 
   JgReporter   *reporter;
   ConnState     state;
@@ -283,6 +284,14 @@ jg_connection_get_shared (JgConnection *self)
   return self->shared;
 }
 
+void
+jg_connection_set_fresh (JgConnection *self,
+                         gboolean      fresh)
+{
+  g_return_if_fail (JG_IS_CONNECTION (self));
+  self->fresh = !!fresh;
+}
+
 gboolean
 jg_connection_is_open (JgConnection *self)
 {
@@ -347,9 +356,9 @@ ensure_connecting (JgConnection *self)
   if (self->state != CONN_IDLE)
     return;
   self->state = CONN_CONNECTING;
-  self->target = jg_session_acquire ((JgHopConfig * const *) self->configs->pdata,
-                                     self->configs->len, self->shared, self->timeout,
-                                     self->reporter);
+  self->target = jg_session_acquire_full ((JgHopConfig * const *) self->configs->pdata,
+                                          self->configs->len, self->shared && !self->fresh,
+                                          !self->fresh, self->timeout, self->reporter);
 }
 
 static void

@@ -124,6 +124,11 @@ guint         jg_connection_get_timeout         (JgConnection         *self);
 void          jg_connection_set_shared          (JgConnection         *self,
                                                  gboolean              shared);
 gboolean      jg_connection_get_shared          (JgConnection         *self);
+/* TRUE: every hop, jump hosts too, gets a session of its own that no other
+ * connection shares, so that each handshake is made again (Test
+ * Connection). Default FALSE. */
+void          jg_connection_set_fresh           (JgConnection         *self,
+                                                 gboolean              fresh);
 
 /* Connects (or reuses) every hop up to and including the machine, and
  * authenticates. Optional: open_shell and exec connect first if needed. */

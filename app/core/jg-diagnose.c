@@ -137,6 +137,7 @@ set_check (JgDiagnosis  *self,
            const char   *detail)
 {
   JgCheck *check = g_ptr_array_index (self->checks, index);
+  gboolean was_running = check->state == JG_CHECK_STATE_RUNNING;
   gboolean changed = FALSE;
 
   /* never backwards, and a failure stays */
@@ -145,8 +146,9 @@ set_check (JgDiagnosis  *self,
       check->state = state;
       changed = TRUE;
     }
+  /* what a step ends with says more than what it started with */
   if (detail != NULL && check->state != JG_CHECK_STATE_FAILED &&
-      (check->detail == NULL || check->state == JG_CHECK_STATE_RUNNING))
+      (check->detail == NULL || was_running))
     {
       g_free (check->detail);
       check->detail = g_strdup (detail);
@@ -550,7 +552,8 @@ jg_diagnosis_run_async (JgDiagnosis         *self,
   self->peer_fd = pair[0];
   self->conn = jg_connection_new_for_chain (self->host, self->chain);
   jg_connection_set_timeout (self->conn, self->timeout);
-  jg_connection_set_shared (self->conn, FALSE);
+  /* every handshake made now, not an open session's from before */
+  jg_connection_set_fresh (self->conn, TRUE);
   g_signal_connect (self->conn, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (self->conn, "prompt", G_CALLBACK (on_prompt), self);
   jg_connection_open_shell_async (self->conn, pair[1], "dumb", 80, 24, cancellable,

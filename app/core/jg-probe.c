@@ -312,7 +312,7 @@ probe_through (Job *job,
       jg_session_release (session, job->reporter);
       result = result_new (JG_REACHABILITY_UNKNOWN,
                            g_error_new (JG_CONNECTION_ERROR, error->code,
-                                        _("Unknown: the jump host %s can not be reached, so %s was not checked. %s"),
+                                        _("The jump host %s can not be reached, so %s was not checked: %s"),
                                         jump->name, target->name, error->message));
       return result;
     }

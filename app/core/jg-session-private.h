@@ -89,6 +89,14 @@ JgSession  *jg_session_acquire        (JgHopConfig * const *path,
                                        gboolean             shared,
                                        guint                timeout,
                                        JgReporter          *reporter);
+/* The same, with jump hops shared only when @parents_shared: FALSE gives
+ * a fresh chain, every hop a session (a login) of its own. */
+JgSession  *jg_session_acquire_full   (JgHopConfig * const *path,
+                                       guint                n,
+                                       gboolean             shared,
+                                       gboolean             parents_shared,
+                                       guint                timeout,
+                                       JgReporter          *reporter);
 void        jg_session_release        (JgSession           *session,
                                        JgReporter          *reporter);
 /* A use of the live, authenticated shared session of @path, with

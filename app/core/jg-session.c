@@ -2831,12 +2831,14 @@ static void add_reporter (JgSession  *self,
                           gboolean    state_too);
 
 /* Under pool_lock: a use of the session of path[0..n), with @reporter
- * registered on it and its parents before any worker starts. Jump hops are
- * always shared; @shared says whether the last hop may be. */
+ * registered on it and its parents before any worker starts. @shared says
+ * whether the last hop may be shared, @parents_shared whether the jump hops
+ * may be (they are but for a fresh chain). */
 static JgSession *
 acquire_locked (JgHopConfig * const *path,
                 guint                n,
                 gboolean             shared,
+                gboolean             parents_shared,
                 guint                timeout,
                 JgReporter          *reporter,
                 gboolean             is_target)
@@ -2883,7 +2885,7 @@ acquire_locked (JgHopConfig * const *path,
   self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
   self->sock_fd = -1;
   if (n > 1)
-    self->parent = acquire_locked (path, n - 1, TRUE, timeout, reporter, FALSE);
+    self->parent = acquire_locked (path, n - 1, parents_shared, parents_shared, timeout, reporter, FALSE);
   if (shared)
     {
       g_hash_table_replace (pool, self->key, jg_session_ref (self));
@@ -2922,20 +2924,31 @@ add_reporter (JgSession  *self,
 }
 
 JgSession *
-jg_session_acquire (JgHopConfig * const *path,
-                    guint                n,
-                    gboolean             shared,
-                    guint                timeout,
-                    JgReporter          *reporter)
+jg_session_acquire_full (JgHopConfig * const *path,
+                         guint                n,
+                         gboolean             shared,
+                         gboolean             parents_shared,
+                         guint                timeout,
+                         JgReporter          *reporter)
 {
   JgSession *self;
 
   g_return_val_if_fail (n >= 1, NULL);
 
   g_mutex_lock (&pool_lock);
-  self = acquire_locked (path, n, shared, timeout, reporter, TRUE);
+  self = acquire_locked (path, n, shared, parents_shared, timeout, reporter, TRUE);
   g_mutex_unlock (&pool_lock);
   return self;
+}
+
+JgSession *
+jg_session_acquire (JgHopConfig * const *path,
+                    guint                n,
+                    gboolean             shared,
+                    guint                timeout,
+                    JgReporter          *reporter)
+{
+  return jg_session_acquire_full (path, n, shared, TRUE, timeout, reporter);
 }
 
 /* Gives back one use; the last one shuts the session down. */
