@@ -26,6 +26,7 @@
 #include "jg-application.h"
 #include "jg-keys.h"
 #include "jg-keys-page.h"
+#include "jg-machine-editor.h"
 #include "jg-preferences.h"
 #include "jg-secrets.h"
 #include "jg-test-lab.h"
@@ -860,7 +861,29 @@ test_install_key (void)
 
   editor = jg_window_edit_host (window, JG_HOST (vm));
   spin (200);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.install-key", NULL));
+  {
+    /* the Authentication page's row */
+    GtkWidget *row = NULL;
+
+    for (GtkWidget *c = GTK_WIDGET (editor); c != NULL;)
+      {
+        if (ADW_IS_ACTION_ROW (c) &&
+            g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)),
+                       "Install Key on This Machine…") == 0)
+          row = c;
+        if (gtk_widget_get_first_child (c) != NULL)
+          c = gtk_widget_get_first_child (c);
+        else
+          {
+            while (c != GTK_WIDGET (editor) && gtk_widget_get_next_sibling (c) == NULL)
+              c = gtk_widget_get_parent (c);
+            c = c == GTK_WIDGET (editor) ? NULL : gtk_widget_get_next_sibling (c);
+          }
+      }
+    g_assert_nonnull (row);
+    g_assert_true (gtk_widget_get_visible (row));
+    g_assert_true (gtk_widget_activate (row));
+  }
   dialog = find_dialog ("Install a Key on “vm-install”");
   {
     /* the keys Jumpgate holds are offered: choose the new one */
@@ -914,6 +937,50 @@ test_install_key (void)
   assert_connected (page);
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted publickey for"), ==, accepted + 1);
   close_all_tabs ();
+
+  /* the editor shows the machine's Jumpgate key, and chooses another */
+  editor = jg_window_edit_host (window, JG_HOST (vm));
+  spin (200);
+  {
+    GtkWidget *key_row = NULL;
+    GListModel *names;
+    guint other = G_MAXUINT;
+
+    for (GtkWidget *c = GTK_WIDGET (editor); c != NULL;)
+      {
+        if (ADW_IS_COMBO_ROW (c) &&
+            g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), "Key") == 0)
+          key_row = c;
+        if (gtk_widget_get_first_child (c) != NULL)
+          c = gtk_widget_get_first_child (c);
+        else
+          {
+            while (c != GTK_WIDGET (editor) && gtk_widget_get_next_sibling (c) == NULL)
+              c = gtk_widget_get_parent (c);
+            c = c == GTK_WIDGET (editor) ? NULL : gtk_widget_get_next_sibling (c);
+          }
+      }
+    g_assert_nonnull (key_row);
+    g_assert_true (gtk_widget_get_visible (key_row));
+    names = adw_combo_row_get_model (ADW_COMBO_ROW (key_row));
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names),
+                                                 adw_combo_row_get_selected (ADW_COMBO_ROW (key_row))),
+                     ==, "install key (Ed25519)");
+    for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+      if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), "laptop key (Ed25519)") == 0)
+        other = i;
+    g_assert_cmpuint (other, !=, G_MAXUINT);
+    adw_combo_row_set_selected (ADW_COMBO_ROW (key_row), other);
+    adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_descendant (GTK_WIDGET (editor),
+                                                                            ADW_TYPE_VIEW_STACK, NULL)),
+                                           "auth");
+    spin (300);
+    save_screenshot (GTK_WIDGET (editor), "editor-key-chooser");
+    g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
+    g_assert_cmpint (jg_host_get_auth (JG_HOST (vm)), ==, JG_AUTH_KEY);
+    g_assert_cmpstr (jg_host_get_key_id (JG_HOST (vm)), !=, jg_key_get_id (key));
+  }
+  gtk_window_destroy (editor);
 
   remove_lines_with (authorized, base + strlen ("ssh-ed25519 "));
   close (lock_fd);
