@@ -142,6 +142,24 @@ jg_key_list_default_path (void)
 }
 
 JgKeyList *
+jg_key_list_get_default (GError **error)
+{
+  static JgKeyList *default_list;
+
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (default_list == NULL)
+    {
+      g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
+
+      if (!jg_key_list_load (list, error))
+        return NULL;
+      default_list = g_steal_pointer (&list);
+    }
+  return default_list;
+}
+
+JgKeyList *
 jg_key_list_new (const char *path)
 {
   JgKeyList *self = g_object_new (JG_TYPE_KEY_LIST, NULL);

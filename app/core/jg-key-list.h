@@ -23,6 +23,11 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (JgKeyList, jg_key_list, JG, KEY_LIST, GObject)
 
 char       *jg_key_list_default_path      (void);
+/* The keys of jg_key_list_default_path() for the whole process, loaded on
+ * first use: every window, editor and dialog adds to this one list, so
+ * that none saves keys.json over another's new key. NULL with @error when
+ * keys.json cannot be read (tried again on the next call). GTK thread. */
+JgKeyList  *jg_key_list_get_default       (GError      **error);
 /* @path NULL: jg_key_list_default_path(). Empty until loaded. */
 JgKeyList  *jg_key_list_new               (const char   *path);
 const char *jg_key_list_get_path          (JgKeyList    *self);

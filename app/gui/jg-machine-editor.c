@@ -443,9 +443,14 @@ load_keys (JgMachineEditor *self)
   guint selected = 0;
   guint n;
 
-  self->keys = jg_key_list_new (NULL);
-  if (!jg_key_list_load (self->keys, &error))
-    g_warning ("Could not read the keys: %s", error->message);
+  self->keys = jg_key_list_get_default (&error);
+  if (self->keys == NULL)
+    {
+      g_warning ("Could not read the keys: %s", error->message);
+      self->keys = jg_key_list_new (NULL);
+    }
+  else
+    g_object_ref (self->keys);
   n = g_list_model_get_n_items (G_LIST_MODEL (self->keys));
   for (guint i = 0; i < n; i++)
     {

@@ -68,11 +68,16 @@ add_keys_page (JgPreferences *self)
 {
   GApplication *app = g_application_get_default ();
   JgInventory *inventory = JG_IS_APPLICATION (app) ? jg_application_get_inventory (JG_APPLICATION (app)) : NULL;
-  g_autoptr(JgKeyList) list = jg_key_list_new (NULL);
   g_autoptr(GError) error = NULL;
+  JgKeyList *list = jg_key_list_get_default (&error);
+  g_autoptr(JgKeyList) unreadable = NULL;
 
-  if (!jg_key_list_load (list, &error))
-    g_warning ("Could not read the keys: %s", error->message);
+  if (list == NULL)
+    {
+      /* shown empty; saving is refused until keys.json is fixed */
+      g_warning ("Could not read the keys: %s", error->message);
+      list = unreadable = jg_key_list_new (NULL);
+    }
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (jg_keys_page_new (list, inventory)));
 }

@@ -1170,11 +1170,11 @@ on_wizard_machine_added (JgWindow  *self,
 static void
 show_own_machine_wizard (JgWindow *self)
 {
-  g_autoptr(JgKeyList) keys = jg_key_list_new (NULL);
   g_autoptr(GError) error = NULL;
+  JgKeyList *keys = jg_key_list_get_default (&error);
   JgOwnMachineWizard *wizard;
 
-  if (!jg_key_list_load (keys, &error))
+  if (keys == NULL)
     {
       jg_window_show_toast (self, error->message);
       return;
