@@ -672,6 +672,42 @@ test_remember_password (void)
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted password for"), ==, accepted + 1);
   close_all_tabs ();
 
+  /* "Remember Password" turned off in the editor: the keyring forgets it */
+  {
+    GtkWindow *editor = jg_window_edit_host (window, JG_HOST (vm));
+    GtkWidget *remember = NULL;
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    for (GtkWidget *c = GTK_WIDGET (editor); c != NULL;)
+      {
+        if (ADW_IS_ACTION_ROW (c) &&
+            g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (c)), "Remember Password") == 0)
+          remember = find_descendant (c, GTK_TYPE_SWITCH, NULL);
+        if (gtk_widget_get_first_child (c) != NULL)
+          c = gtk_widget_get_first_child (c);
+        else
+          {
+            while (c != GTK_WIDGET (editor) && gtk_widget_get_next_sibling (c) == NULL)
+              c = gtk_widget_get_parent (c);
+            c = c == GTK_WIDGET (editor) ? NULL : gtk_widget_get_next_sibling (c);
+          }
+      }
+    g_assert_nonnull (remember);
+    g_assert_true (gtk_switch_get_active (GTK_SWITCH (remember)));
+    gtk_switch_set_active (GTK_SWITCH (remember), FALSE);
+    g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
+    gtk_window_destroy (editor);
+    g_assert_false (jg_host_get_remember_password (JG_HOST (vm)));
+    do
+      {
+        spin (100);
+        g_clear_pointer (&found, jg_secrets_free);
+        found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
+      }
+    while (found != NULL && g_get_monotonic_time () < end);
+    g_assert_null (found);
+  }
+
   /* a wrong remembered password (on another machine, that remembers): asked
    * again, the prompt says why */
   {

@@ -15,6 +15,7 @@
 #include "jg-machine-editor.h"
 #include "jg-test-dialog.h"
 #include "jg-rules-group.h"
+#include "jg-secrets.h"
 
 struct _JgMachineEditor
 {
@@ -337,13 +338,22 @@ apply_fields (JgMachineEditor *self,
 gboolean
 jg_machine_editor_save (JgMachineEditor *self)
 {
+  gboolean remembered;
+
   g_return_val_if_fail (JG_IS_MACHINE_EDITOR (self), FALSE);
 
   validate (self);
   if (!self->valid)
     return FALSE;
 
+  remembered = jg_host_get_remember_password (self->host);
   apply_fields (self, self->host);
+  /* "Remember Password" turned off: what the keyring kept for it goes */
+  if (remembered && !jg_host_get_remember_password (self->host) && !self->is_new)
+    {
+      jg_secrets_clear_async (jg_host_get_id (self->host), JG_SECRET_PASSWORD, NULL, NULL, NULL);
+      jg_secrets_clear_async (jg_host_get_id (self->host), JG_SECRET_PASSPHRASE, NULL, NULL, NULL);
+    }
   if (JG_IS_JUMP_HOST (self->host))
     {
       g_autoptr(GPtrArray) rules = jg_rules_group_dup_rules (self->rules_group);
