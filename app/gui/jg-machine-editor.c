@@ -249,7 +249,9 @@ validate (JgMachineEditor *self)
 
   gtk_widget_set_visible (GTK_WIDGET (self->key_file_row), auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (self->identities_only_row, auth == JG_AUTH_KEY_FILE);
-  gtk_widget_set_visible (self->remember_row, auth == JG_AUTH_PASSWORD || auth == JG_AUTH_AUTO);
+  /* a password, or a key file's passphrase */
+  gtk_widget_set_visible (self->remember_row, auth == JG_AUTH_PASSWORD || auth == JG_AUTH_AUTO ||
+                                              auth == JG_AUTH_KEY_FILE);
   gtk_widget_set_visible (GTK_WIDGET (self->jg_key_row), auth == JG_AUTH_KEY);
   /* installing a key logs in to the saved machine as it is saved */
   gtk_widget_set_visible (self->install_key_row, !self->is_new);
