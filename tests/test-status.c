@@ -20,6 +20,7 @@
 
 #include <glib/gstdio.h>
 
+#include "jg-capped-agent.h"
 #include "jg-connection.h"
 #include "jg-diagnose.h"
 #include "jg-inventory.h"
@@ -780,6 +781,16 @@ typedef struct
 } ShellRun;
 
 static void
+on_log_progress (JgConnection     *conn,
+                 guint             hop,
+                 JgConnectionStep  step,
+                 const char       *detail,
+                 GString          *log)
+{
+  g_string_append_printf (log, "[%u %s] %s\n", hop, jg_connection_step_to_string (step), detail);
+}
+
+static void
 on_shell_closed (JgConnection *conn,
                  const GError *error,
                  ShellRun     *run)
@@ -990,6 +1001,150 @@ test_drop_cycles_cold (void)
   drop_cycles (FALSE);
 }
 
+/* ---------------------------------------------------------------- agent */
+
+static GPid agent_pid;
+
+/* An ssh-agent holding @n_extra new keys no host accepts, then @last (if
+ * not NULL), in that order. */
+static void
+start_agent (guint       n_extra,
+             const char *last)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *sock = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) add = g_ptr_array_new_with_free_func (g_free);
+  const char *argv_agent[] = { "ssh-agent", "-s", NULL };
+  g_auto(GStrv) lines = NULL;
+  int status;
+
+  g_spawn_sync (NULL, (char **) argv_agent, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, NULL, &status, &error);
+  g_assert_no_error (error);
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      if (g_str_has_prefix (lines[i], "SSH_AUTH_SOCK="))
+        sock = g_strndup (lines[i] + 14, strcspn (lines[i] + 14, ";"));
+      if (g_str_has_prefix (lines[i], "SSH_AGENT_PID="))
+        agent_pid = atoi (lines[i] + 14);
+    }
+  g_assert_nonnull (sock);
+  g_setenv ("SSH_AUTH_SOCK", sock, TRUE);
+
+  g_ptr_array_add (add, g_strdup ("ssh-add"));
+  for (guint i = 0; i < n_extra; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("%s/extra-%u-%u", tmpdir, agent_pid, i);
+      const char *argv_keygen[] = { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "not-authorized",
+                                    "-f", key, NULL };
+
+      g_spawn_sync (NULL, (char **) argv_keygen, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_ptr_array_add (add, g_steal_pointer (&key));
+    }
+  if (last != NULL)
+    g_ptr_array_add (add, g_strdup (last));
+  g_ptr_array_add (add, NULL);
+  g_spawn_sync (NULL, (char **) add->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+static void
+stop_agent (void)
+{
+  if (agent_pid > 0)
+    kill (agent_pid, SIGTERM);
+  agent_pid = 0;
+  g_unsetenv ("SSH_AUTH_SOCK");
+}
+
+/* Runs `true` on @host; returns the connection log. */
+static char *
+exec_true (Lab     *l,
+           JgHost  *host,
+           GError **error)
+{
+  g_autoptr(JgConnection) conn = jg_connection_new (l->inventory, host, error);
+  g_autoptr(GString) log = g_string_new (NULL);
+  ShellRun run = { 0 };
+  int peer;
+  int pair[2];
+
+  g_assert_nonnull (conn);
+  g_assert_cmpint (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair), ==, 0);
+  peer = pair[0];
+  jg_connection_set_timeout (conn, 10);
+  g_signal_connect (conn, "progress", G_CALLBACK (on_log_progress), log);
+  jg_connection_open_shell_async (conn, pair[1], "dumb", 80, 24, NULL, on_shell_open, &run);
+  g_assert_true (wait_flag (&run.open, 30000));
+  if (run.error != NULL)
+    g_propagate_error (error, g_steal_pointer (&run.error));
+  jg_connection_close (conn);
+  close (peer);
+  return g_string_free (g_steal_pointer (&log), FALSE);
+}
+
+/* Eight keys in the agent, the machine's own the last: it is offered
+ * first, and the server sees no failed attempt. */
+static void
+test_agent_preferred (void)
+{
+  g_autoptr(Lab) l = lab_inventory ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  int failed = jg_test_lab_count_log (lab, "vm1", "Failed publickey");
+  int accepted = jg_test_lab_count_log (lab, "vm1", "Accepted publickey");
+
+  reset_known_hosts ();
+  start_agent (7, lab_get ("JG_LAB_KEY_AGENT"));
+  jg_host_set_auth (l->vm1, JG_AUTH_AUTO);
+  jg_host_set_identity_file (l->vm1, lab_get ("JG_LAB_KEY_AGENT"));
+  jg_host_set_identities_only (l->vm1, FALSE);
+  log = exec_true (l, l->vm1, &error);
+  stop_agent ();
+  if (g_test_verbose ())
+    g_printerr ("%s", log);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "Trying the agent (8 keys; the first 5"));
+  g_assert_nonnull (strstr (log, "with a key from the agent"));
+  g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted publickey"), ==, accepted + 1);
+  g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Failed publickey"), ==, failed);
+  wait_idle ();
+}
+
+/* Eight keys in the agent, none the machine takes: only five are offered,
+ * so the server (MaxAuthTries 6) still lets the key file in. */
+static void
+test_agent_capped (void)
+{
+  g_autoptr(Lab) l = lab_inventory ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *log = NULL;
+  int failed = jg_test_lab_count_log (lab, "vm1", "Failed publickey");
+
+  reset_known_hosts ();
+  start_agent (8, NULL);
+  jg_host_set_auth (l->vm1, JG_AUTH_AUTO);
+  jg_host_set_identity_file (l->vm1, lab_get ("JG_LAB_KEY"));
+  jg_host_set_identities_only (l->vm1, FALSE);
+  log = exec_true (l, l->vm1, &error);
+  stop_agent ();
+  if (g_test_verbose ())
+    g_printerr ("%s", log);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (log, "Trying the agent (8 keys; the first 5"));
+  g_assert_nonnull (strstr (log, "with the key "));
+  g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Failed publickey"), ==, failed + JG_CAPPED_AGENT_MAX_KEYS);
+  wait_idle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1028,6 +1183,8 @@ main (int   argc,
   g_test_add_func ("/status/keepalive/link-down", test_keepalive_link_down);
   g_test_add_func ("/status/reconnect/drop-cycles", test_drop_cycles);
   g_test_add_func ("/status/reconnect/drop-cycles-cold", test_drop_cycles_cold);
+  g_test_add_func ("/status/agent/preferred-key-first", test_agent_preferred);
+  g_test_add_func ("/status/agent/capped", test_agent_capped);
 
   rc = g_test_run ();
   jg_test_lab_stop (lab);

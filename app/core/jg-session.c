@@ -38,6 +38,7 @@
 #include <openssl/crypto.h>
 
 #include "jg-agent.h"
+#include "jg-capped-agent.h"
 #include "jg-key-list.h"
 #include "jg-keys.h"
 #include "jg-known-hosts.h"
@@ -315,6 +316,9 @@ struct _JgSession
   int               sock_fd;      /* the socket given to libssh, and its inode */
   dev_t             sock_dev;
   ino_t             sock_ino;
+  int               agent_fd;     /* the agent socket given to libssh, and its inode */
+  dev_t             agent_dev;
+  ino_t             agent_ino;
   int               wake_fd;
   GThread          *thread;
   guint             next_channel_id; /* atomic */
@@ -960,6 +964,25 @@ out:
 
 /* ---------------------------------------------------------- authentication */
 
+/* Closes *@fd if it still is the file of @dev and @ino. */
+static void
+close_if_same (int   *fd,
+               dev_t  dev,
+               ino_t  ino)
+{
+  struct stat st;
+
+  if (*fd >= 0 && fstat (*fd, &st) == 0 && st.st_dev == dev && st.st_ino == ino)
+    close (*fd);
+  *fd = -1;
+}
+
+static void
+agent_fd_close (JgSession *self)
+{
+  close_if_same (&self->agent_fd, self->agent_dev, self->agent_ino);
+}
+
 /* How many keys the agent holds: -1 when there is no agent. */
 static int
 agent_count_keys (void)
@@ -1412,6 +1435,60 @@ key_name_sync (const char *key_id)
   return NULL;
 }
 
+/* The agent, as libssh sees it here: with many keys, only the first few
+ * (so that the server's MaxAuthTries leaves room for the key file and the
+ * password), the machine's own key first (jg-capped-agent.h). */
+static int
+try_agent (JgSession *self,
+           AuthState *st)
+{
+  JgHopConfig *c = self->config;
+  g_autoptr(GBytes) preferred = NULL;
+  JgCappedAgent *capped = NULL;
+  int rc;
+
+  if (c->identity_file != NULL)
+    {
+      g_autofree char *pub = g_strconcat (c->identity_file, ".pub", NULL);
+
+      preferred = jg_capped_agent_read_public_blob (pub);
+    }
+  if (st->agent_keys > JG_CAPPED_AGENT_MAX_KEYS || preferred != NULL)
+    capped = jg_capped_agent_start (jg_agent_get_socket_path (), JG_CAPPED_AGENT_MAX_KEYS,
+                                    preferred, NULL);
+  if (capped != NULL)
+    {
+      int fd = jg_capped_agent_steal_client_fd (capped);
+      struct stat sb;
+
+      /* libssh takes the fd but may keep it open past ssh_free (): ours to
+       * close then, as the session's socket */
+      agent_fd_close (self);
+      if (fstat (fd, &sb) == 0 && ssh_set_agent_socket (self->ssh, fd) == SSH_OK)
+        {
+          self->agent_fd = fd;
+          self->agent_dev = sb.st_dev;
+          self->agent_ino = sb.st_ino;
+        }
+      else
+        {
+          close (fd);
+          jg_capped_agent_stop (capped);
+          capped = NULL;
+        }
+    }
+  if (capped != NULL && st->agent_keys > JG_CAPPED_AGENT_MAX_KEYS)
+    session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING,
+                      _("Trying the agent (%d keys; the first %d, so that the server does not hang up)"),
+                      st->agent_keys, JG_CAPPED_AGENT_MAX_KEYS);
+  else
+    session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, _("Trying the agent (%d keys)"),
+                      st->agent_keys);
+  rc = ssh_userauth_agent (self->ssh, NULL);
+  jg_capped_agent_stop (capped);
+  return rc;
+}
+
 static gboolean
 authenticate (JgSession  *self,
               GError    **error)
@@ -1500,11 +1577,9 @@ authenticate (JgSession  *self,
               session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, _("The agent holds no keys"));
               continue;
             }
-          session_progress (self, JG_CONNECTION_STEP_AUTH_TRYING, _("Trying the agent (%d keys)"),
-                            st.agent_keys);
           note_tried (&st, _("the agent"));
           label = _("a key from the agent");
-          rc = ssh_userauth_agent (self->ssh, NULL);
+          rc = try_agent (self, &st);
           if (!auth_result (self, &st, rc, label, &done, error))
             break;
           continue;
@@ -2784,14 +2859,8 @@ session_thread (gpointer data)
   /* libssh 0.10 closes a socket given with SSH_OPTIONS_FD when the
    * connection fails, but not on ssh_disconnect (): close it if it is still
    * that socket (same inode: the number may be another thread's by now). */
-  if (self->sock_fd >= 0)
-    {
-      struct stat st;
-
-      if (fstat (self->sock_fd, &st) == 0 && st.st_dev == self->sock_dev && st.st_ino == self->sock_ino)
-        close (self->sock_fd);
-      self->sock_fd = -1;
-    }
+  close_if_same (&self->sock_fd, self->sock_dev, self->sock_ino);
+  agent_fd_close (self);
   g_ptr_array_unref (self->pumps);
   g_free (self->scratch);
 
@@ -2884,6 +2953,7 @@ acquire_locked (JgHopConfig * const *path,
   self->next_channel_id = 1;
   self->wake_fd = eventfd (0, EFD_CLOEXEC | EFD_NONBLOCK);
   self->sock_fd = -1;
+  self->agent_fd = -1;
   if (n > 1)
     self->parent = acquire_locked (path, n - 1, parents_shared, parents_shared, timeout, reporter, FALSE);
   if (shared)
