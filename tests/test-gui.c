@@ -815,13 +815,10 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
-  /* As g_main_loop_run() does in the application: this thread owns the main
-   * context throughout, so that the connection's g_main_context_invoke()
-   * from its worker threads queues instead of running there.
-   * TODO(core): deliver with an attached GSource, never invoke(): with an
-   * unowned context invoke() runs the callback in the worker, which then
-   * deadlocks pushing a command to its own session (seen in
-   * jg_session_open_shell from session_thread). */
+  /* As g_application_run() does: this thread owns the main context
+   * throughout. (The connection core delivers through sources attached to
+   * the caller's context, so this is no longer what keeps its callbacks out
+   * of its worker threads; /gui/second-tab checks what went wrong before.) */
   g_assert_true (g_main_context_acquire (NULL));
 
   lab = jg_test_lab_start (&error);
