@@ -701,6 +701,27 @@ remote_answered (gpointer data)
   return terminal_has (wait);
 }
 
+/* A machine just added (the wizard, an import) is checked at once, not at
+ * the next round. */
+static void
+test_new_host (void)
+{
+  g_autoptr(JgHost) added = NULL;
+  gint64 start;
+
+  jg_status_monitor_set_interval (monitor, 300);
+  jg_test_gui_spin (100);
+  start = g_get_monotonic_time ();
+  added = lab_host (JG_TYPE_MACHINE, "own-again", "OWN", NULL);
+  wait_state (added, JG_REACHABILITY_ONLINE, 5000);
+  g_test_message ("a new machine was checked %.2f s after it was added",
+                  (g_get_monotonic_time () - start) / 1e6);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+  assert_dot (added, JG_REACHABILITY_ONLINE);
+  jg_inventory_remove (inventory, added, NULL);
+  jg_status_monitor_set_interval (monitor, INTERVAL);
+}
+
 /* The interval is a preference: the Preferences window sets it, and a
  * monitor (without JUMPGATE_STATUS_INTERVAL) follows it at once. */
 static void
@@ -871,6 +892,7 @@ main (int   argc,
       g_test_add_func ("/status-gui/test-dialog", test_dialog);
       g_test_add_func ("/status-gui/editor-test", test_editor);
       g_test_add_func ("/status-gui/preference", test_preference);
+      g_test_add_func ("/status-gui/new-host", test_new_host);
       g_test_add_func ("/status-gui/drop-cycles", test_drop_cycles);
     }
 

@@ -17,6 +17,7 @@
 #include "jg-status-monitor.h"
 
 #define FIRST_ROUND_DELAY_MS 1000
+#define NEW_HOSTS_DELAY_MS   500
 
 /* ------------------------------------------------------------------ item */
 
@@ -205,6 +206,7 @@ struct _JgStatusMonitor
   gboolean         network_available;
   guint            timer;
   guint            first_round;
+  guint            new_hosts;
   gint64           last_round;
   guint            n_pending;
   guint            n_rounds;
@@ -271,16 +273,15 @@ ensure_item (JgStatusMonitor *self,
   return item;
 }
 
-void
-jg_status_monitor_refresh (JgStatusMonitor *self)
+/* Probes the hosts not being probed; with @only_new, only those never
+ * checked. */
+static void
+probe_hosts (JgStatusMonitor *self,
+             gboolean         only_new)
 {
-  GListModel *model;
+  GListModel *model = G_LIST_MODEL (self->inventory);
   guint n;
 
-  g_return_if_fail (JG_IS_STATUS_MONITOR (self));
-
-  self->last_round = g_get_monotonic_time ();
-  model = G_LIST_MODEL (self->inventory);
   n = g_list_model_get_n_items (model);
   for (guint i = 0; i < n; i++)
     {
@@ -289,6 +290,9 @@ jg_status_monitor_refresh (JgStatusMonitor *self)
       Pending *pending;
 
       if (id == NULL || g_hash_table_contains (self->in_flight, id))
+        continue;
+      if (only_new && g_hash_table_contains (self->items, id) &&
+          jg_status_item_get_checked (g_hash_table_lookup (self->items, id)) != 0)
         continue;
       ensure_item (self, id)->checking = TRUE;
       g_hash_table_add (self->in_flight, g_strdup (id));
@@ -299,6 +303,38 @@ jg_status_monitor_refresh (JgStatusMonitor *self)
       jg_prober_probe_async (self->prober, self->inventory, host, self->cancellable,
                              on_probed, pending);
     }
+}
+
+void
+jg_status_monitor_refresh (JgStatusMonitor *self)
+{
+  g_return_if_fail (JG_IS_STATUS_MONITOR (self));
+
+  self->last_round = g_get_monotonic_time ();
+  probe_hosts (self, FALSE);
+}
+
+static gboolean
+on_new_hosts (gpointer data)
+{
+  JgStatusMonitor *self = data;
+
+  self->new_hosts = 0;
+  if (self->active && self->first_round == 0)
+    probe_hosts (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+/* A machine was added (the wizard, an import): its dot need not wait for
+ * the next round. */
+static void
+on_items_changed (JgStatusMonitor *self,
+                  guint            position,
+                  guint            removed,
+                  guint            added)
+{
+  if (added > 0 && self->active && self->new_hosts == 0)
+    self->new_hosts = g_timeout_add (NEW_HOSTS_DELAY_MS, on_new_hosts, self);
 }
 
 static gboolean
@@ -495,6 +531,9 @@ jg_status_monitor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->timer, g_source_remove);
   g_clear_handle_id (&self->first_round, g_source_remove);
+  g_clear_handle_id (&self->new_hosts, g_source_remove);
+  if (self->inventory != NULL)
+    g_signal_handlers_disconnect_by_data (self->inventory, self);
   if (self->application != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->application, self);
@@ -562,6 +601,7 @@ jg_status_monitor_new (GtkApplication *application,
 
   self = g_object_new (JG_TYPE_STATUS_MONITOR, NULL);
   self->inventory = g_object_ref (inventory);
+  g_signal_connect_swapped (inventory, "items-changed", G_CALLBACK (on_items_changed), self);
 
   if (env != NULL && *env != '\0')
     {
