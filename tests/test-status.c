@@ -601,6 +601,12 @@ test_diagnose_ok (void)
                             lab_get ("JG_LAB_VM1_FINGERPRINT")));
   g_assert_nonnull (strstr (check_at (diagnosis, 1, JG_CHECK_RESOLVED)->detail, "resolved by jump"));
   /* each step says how it ended */
+  {
+    g_autofree char *resolved = g_strdup_printf ("%s → %s", lab_get ("JG_LAB_JUMP_NAME"),
+                                                 lab_get ("JG_LAB_JUMP_ADDR"));
+
+    g_assert_cmpstr (check_at (diagnosis, 0, JG_CHECK_RESOLVED)->detail, ==, resolved);
+  }
   g_assert_true (g_str_has_prefix (check_at (diagnosis, 0, JG_CHECK_TCP)->detail, "Connected to "));
   g_assert_true (g_str_has_prefix (check_at (diagnosis, 1, JG_CHECK_TCP)->detail, "Tunnel to "));
   g_assert_true (g_str_has_prefix (check_at (diagnosis, 1, JG_CHECK_AUTHENTICATED)->detail, "Authenticated as "));

@@ -180,6 +180,19 @@ hop_host (JgDiagnosis *self,
   return g_ptr_array_index (self->hops, MIN (hop, self->hops->len - 1));
 }
 
+/* The IP address in a progress line ("Connecting to 198.18.1.2 port 22",
+ * whatever the language), or NULL. */
+static char *
+find_address (const char *detail)
+{
+  g_auto(GStrv) words = detail != NULL ? g_strsplit (detail, " ", -1) : NULL;
+
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    if (g_hostname_is_ip_address (words[i]))
+      return g_strdup (words[i]);
+  return NULL;
+}
+
 static void
 on_progress (JgConnection     *conn,
              guint             hop,
@@ -201,9 +214,14 @@ on_progress (JgConnection     *conn,
         {
           /* "Connecting to 198.18.1.2 port 22": the name was resolved to that */
           JgCheck *resolved = get_check (self, hop, JG_CHECK_RESOLVED);
+          g_autofree char *address = find_address (detail);
+          g_autofree char *text = NULL;
 
+          if (address != NULL)
+            text = g_strdup_printf ("%s → %s", jg_host_get_hostname (hop_host (self, hop)), address);
           g_clear_pointer (&resolved->detail, g_free);
-          set_check (self, check_index (self, hop, JG_CHECK_RESOLVED), JG_CHECK_STATE_PASSED, detail);
+          set_check (self, check_index (self, hop, JG_CHECK_RESOLVED), JG_CHECK_STATE_PASSED,
+                     text != NULL ? text : detail);
         }
       else
         set_check (self, check_index (self, hop, JG_CHECK_RESOLVED), JG_CHECK_STATE_RUNNING, NULL);
