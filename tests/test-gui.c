@@ -297,6 +297,48 @@ test_nothing_selected (void)
   g_assert_cmpuint (sections, ==, 1);
 }
 
+static void
+collect_menu_buttons (GtkWidget *widget,
+                      GPtrArray *found)
+{
+  if (GTK_IS_MENU_BUTTON (widget))
+    g_ptr_array_add (found, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    collect_menu_buttons (child, found);
+}
+
+/* The header bar's menus (built when first opened) open with their items,
+ * and the shortcuts window (built when first asked for) shows. */
+static void
+test_menus (void)
+{
+  g_autoptr(GPtrArray) buttons = g_ptr_array_new ();
+  GtkWindow *overlay;
+
+  collect_menu_buttons (GTK_WIDGET (window), buttons);
+  g_assert_cmpuint (buttons->len, >=, 2);
+  for (guint i = 0; i < buttons->len; i++)
+    {
+      GtkMenuButton *button = g_ptr_array_index (buttons, i);
+
+      gtk_menu_button_popup (button);
+      spin (50);
+      g_assert_nonnull (gtk_menu_button_get_popover (button));
+      g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
+      g_assert_nonnull (gtk_menu_button_get_menu_model (button));
+      g_assert_cmpint (g_menu_model_get_n_items (gtk_menu_button_get_menu_model (button)), >, 0);
+      gtk_menu_button_popdown (button);
+    }
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+  g_assert_nonnull (overlay);
+  spin (50);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
+  gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
+}
+
 /* A second tab on a machine that is already open shares its session (and
  * the jump host's): it connects too. */
 static void
@@ -848,6 +890,7 @@ main (int   argc,
       g_test_add_func ("/gui/nothing-selected", test_nothing_selected);
       g_test_add_func ("/gui/connect-and-type", test_connect_and_type);
       g_test_add_func ("/gui/second-tab", test_second_tab);
+      g_test_add_func ("/gui/menus", test_menus);
       g_test_add_func ("/gui/resize", test_resize);
       g_test_add_func ("/gui/context-menu", test_context_menu);
       g_test_add_func ("/gui/host-key-unknown", test_host_key_unknown);

@@ -58,6 +58,10 @@ struct _JgWindow
   GtkStack             *sidebar_stack;
   GtkListView          *list_view;
   GtkToggleButton      *sidebar_button;
+  GtkMenuButton        *add_button;
+  GtkMenuButton        *primary_button;
+  GMenuModel           *add_menu;
+  GMenuModel           *primary_menu;
   GtkToggleButton      *log_button;
   AdwWindowTitle       *content_title;
   AdwTabBar            *tab_bar;
@@ -1705,6 +1709,10 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_stack);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, add_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, add_menu);
+  gtk_widget_class_bind_template_child (widget_class, JgWindow, primary_menu);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, log_button);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, JgWindow, tab_bar);
@@ -1759,6 +1767,20 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.tab-edit", NULL, window_action);
 }
 
+/* A menu button's popover is built when it first opens, not with the
+ * window (GtkMenuButton builds it as soon as it has a menu model). */
+static void
+create_menu_popup (GtkMenuButton *button,
+                   gpointer       user_data)
+{
+  JgWindow *self = JG_WINDOW (gtk_widget_get_root (GTK_WIDGET (button)));
+
+  if (gtk_menu_button_get_popover (button) != NULL)
+    return;
+  gtk_menu_button_set_menu_model (button, button == self->add_button ? self->add_menu
+                                                                      : self->primary_menu);
+}
+
 static void
 jg_window_init (JgWindow *self)
 {
@@ -1766,6 +1788,8 @@ jg_window_init (JgWindow *self)
   self->prompt_entries = g_ptr_array_new ();
   self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->add_button, create_menu_popup, NULL, NULL);
+  gtk_menu_button_set_create_popup_func (self->primary_button, create_menu_popup, NULL, NULL);
   gtk_search_bar_set_key_capture_widget (self->search_bar, GTK_WIDGET (self->sidebar));
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
   /* Filtering is cheap (tests/bench): no need to wait for a pause in typing. */
