@@ -200,24 +200,12 @@ flatten (JgSidebarModel *self,
       flatten (self, g_ptr_array_index (node->kids, i), depth + 1);
 }
 
+/* Only the nodes shown have a position: those of the last update. */
 static void
 clear_positions (JgSidebarModel *self)
 {
-  GHashTableIter iter;
-  gpointer value;
-
-  for (guint i = 0; i < self->n_rows; i++)
-    {
-      JgSidebarNode *node = jg_sidebar_item_get_node (g_ptr_array_index (self->items, i));
-
-      if (node != NULL)
-        node->position = GTK_INVALID_LIST_POSITION;
-    }
-  /* and nodes that were not shown, in case they had a stale one */
-  g_hash_table_iter_init (&iter, self->nodes);
-  while (g_hash_table_iter_next (&iter, NULL, &value))
-    JG_SIDEBAR_NODE (value)->position = GTK_INVALID_LIST_POSITION;
-  self->vm_section->position = self->own_section->position = GTK_INVALID_LIST_POSITION;
+  for (guint i = 0; i < self->flat->len; i++)
+    g_array_index (self->flat, Row, i).node->position = GTK_INVALID_LIST_POSITION;
 }
 
 /* Gives the items the rows to show now; adds or removes items only at the
@@ -241,7 +229,8 @@ update_rows (JgSidebarModel *self)
       changed |= jg_sidebar_item_set (g_ptr_array_index (self->items, i), row->node, row->depth,
                                       node_expandable (row->node), !row->node->collapsed);
     }
-  for (guint i = self->flat->len; i < MIN (n_items, self->n_rows); i++)
+  /* (items past what is kept are cleared below, when they are put aside) */
+  for (guint i = self->flat->len; i < MIN (MIN (n_items, self->n_rows), MAX_UNUSED_ITEMS); i++)
     changed |= jg_sidebar_item_set (g_ptr_array_index (self->items, i), NULL, 0, FALSE, FALSE);
   changed |= self->n_rows != self->flat->len;
   self->n_rows = self->flat->len;
