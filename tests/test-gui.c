@@ -13,6 +13,8 @@
 #include <glib/gstdio.h>
 
 #include "jg-application.h"
+#include "jg-install-script.h"
+#include "jg-key-list.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
 #include "jg-test-lab.h"
@@ -842,6 +844,72 @@ test_editor_validation (void)
   }
 }
 
+static AdwMessageDialog *
+find_message_dialog (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) toplevel = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (toplevel) && gtk_widget_get_visible (toplevel)
+          && gtk_window_get_transient_for (GTK_WINDOW (toplevel)) == parent)
+        return ADW_MESSAGE_DIALOG (toplevel);
+    }
+  return NULL;
+}
+
+/* Disconnect and Remove for an own machine with a Jumpgate key: the
+ * dialog shows the exact --uninstall command; confirming removes it. */
+static void
+test_disconnect_remove (void)
+{
+  static const char pub[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test";
+  g_autoptr(JgHost) own = lab_host (JG_TYPE_MACHINE, "own-disconnect", "OWN", NULL, NULL);
+  g_autoptr(JgKey) key = jg_key_new_from_public_line (pub, NULL);
+  g_autofree char *id = g_strdup (jg_host_get_id (own));
+  g_autofree char *command = jg_install_script_uninstall_command (id);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  JgKeyList *keys = jg_key_list_get_default (&error);
+  GtkWindow *editor;
+  AdwMessageDialog *dialog;
+  GtkWidget *label;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (key);
+  jg_key_set_id (key, "4c1d7f0e-0d7a-4e3b-9a52-disconnect00");
+  jg_key_set_name (key, "enrolled");
+  jg_key_list_add (keys, key);
+  jg_host_set_auth (own, JG_AUTH_KEY);
+  jg_host_set_key_id (own, jg_key_get_id (key));
+  jg_inventory_add (inventory, own);
+
+  editor = jg_window_edit_host (window, own);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.disconnect", NULL));
+  spin (100);
+  dialog = find_message_dialog (editor);
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "keeps running"));
+  label = adw_message_dialog_get_extra_child (dialog);
+  g_assert_true (GTK_IS_LABEL (label));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, command);
+  g_assert_true (g_str_has_suffix (command, ".sh --uninstall"));
+  g_assert_nonnull (strstr (command, id));
+  save_screenshot (GTK_WIDGET (dialog), "disconnect-remove");
+
+  adw_message_dialog_response (dialog, "remove");
+  spin (100);
+  g_assert_null (jg_inventory_find_by_id (inventory, id));
+  g_assert_true (jg_application_save_now (app, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (jg_store_get_path (jg_application_get_store (app)),
+                                      &contents, NULL, NULL));
+  g_assert_null (strstr (contents, id));
+  jg_key_list_remove (keys, key);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -899,6 +967,7 @@ main (int   argc,
       g_test_add_func ("/gui/filter", test_filter);
       g_test_add_func ("/gui/collapse", test_collapse);
       g_test_add_func ("/gui/editor-validation", test_editor_validation);
+      g_test_add_func ("/gui/disconnect-remove", test_disconnect_remove);
     }
 
   status = g_test_run ();

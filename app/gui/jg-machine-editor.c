@@ -11,6 +11,7 @@
 
 #include "jg-destination.h"
 #include "jg-install-key.h"
+#include "jg-install-script.h"
 #include "jg-key-list.h"
 #include "jg-machine-editor.h"
 #include "jg-test-dialog.h"
@@ -50,6 +51,7 @@ struct _JgMachineEditor
   AdwEntryRow          *known_hosts_row;
   AdwEntryRow          *term_row;
   GtkWidget            *remove_group;
+  GtkWidget            *disconnect_row;
   JgRulesGroup         *rules_group;
   AdwComboRow          *jg_key_row;
   GtkWidget            *install_key_row;
@@ -61,6 +63,7 @@ G_DEFINE_FINAL_TYPE (JgMachineEditor, jg_machine_editor, ADW_TYPE_WINDOW)
 
 enum {
   REMOVE_REQUESTED,
+  DISCONNECT_REQUESTED,
   N_SIGNALS
 };
 
@@ -496,6 +499,83 @@ on_key_used (JgMachineEditor *self)
   validate (self);
 }
 
+static gboolean
+close_editor (gpointer data)
+{
+  gtk_window_close (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_disconnect_response (AdwMessageDialog *dialog,
+                        const char       *response,
+                        JgMachineEditor  *self)
+{
+  g_autoptr(JgHost) host = g_object_ref (self->host);
+
+  if (g_str_equal (response, "copy-remove"))
+    {
+      g_autofree char *command = jg_install_script_uninstall_command (jg_host_get_id (host));
+
+      gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), command);
+    }
+  else if (!g_str_equal (response, "remove"))
+    return;
+  g_signal_emit (self, signals[DISCONNECT_REQUESTED], 0, host);
+  /* after the dialog (transient for the editor) has gone */
+  g_idle_add_full (G_PRIORITY_DEFAULT, close_editor, g_object_ref (self), g_object_unref);
+}
+
+/* Disconnect and Remove: the machine keeps running; what Jumpgate put
+ * there is removed by the enrollment script's --uninstall, shown to run
+ * there when the machine uses a Jumpgate key. */
+static void
+ask_disconnect (JgMachineEditor *self)
+{
+  const char *key_id = jg_host_get_key_id (self->host);
+  gboolean jg_key = key_id != NULL && self->keys != NULL
+                    && jg_key_list_find_by_id (self->keys, key_id) != NULL;
+  g_autofree char *heading = g_strdup_printf (_("Disconnect and Remove “%s”?"),
+                                              jg_host_get_name (self->host));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, NULL);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  if (jg_key)
+    {
+      g_autofree char *command = jg_install_script_uninstall_command (jg_host_get_id (self->host));
+      GtkWidget *label = gtk_label_new (command);
+
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Its tabs close and Jumpgate forgets it, with its key if no other "
+                                     "machine uses it. The machine keeps running with all its files. "
+                                     "To remove Jumpgate’s key from it as well, run this there:"));
+      gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      gtk_widget_add_css_class (label, "monospace");
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), label);
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "remove", _("_Remove"));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "copy-remove",
+                                       _("C_opy Command and Remove"));
+      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "copy-remove",
+                                                  ADW_RESPONSE_DESTRUCTIVE);
+    }
+  else
+    {
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Its tabs close and Jumpgate forgets it. "
+                                     "The machine keeps running with all its files."));
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "remove", _("_Remove"));
+    }
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_disconnect_response), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 editor_action (GtkWidget  *widget,
                const char *action_name,
@@ -532,6 +612,8 @@ editor_action (GtkWidget  *widget,
       gtk_window_close (GTK_WINDOW (self));
       g_signal_emit (self, signals[REMOVE_REQUESTED], 0, host);
     }
+  else if (g_str_equal (action_name, "editor.disconnect"))
+    ask_disconnect (self);
   else if (g_str_equal (action_name, "editor.install-key"))
     {
       guint selected = adw_combo_row_get_selected (self->jg_key_row);
@@ -580,6 +662,9 @@ load (JgMachineEditor *self)
   if (self->is_new)
     gtk_button_set_label (GTK_BUTTON (self->save_button), _("_Add"));
   gtk_widget_set_visible (self->remove_group, !self->is_new);
+  gtk_widget_set_visible (self->disconnect_row,
+                          JG_IS_MACHINE (host)
+                          && jg_machine_get_kind (JG_MACHINE (host)) == JG_MACHINE_KIND_OWN);
 
   gtk_editable_set_text (GTK_EDITABLE (self->name_row), jg_host_get_name (host) ?: "");
   gtk_editable_set_text (GTK_EDITABLE (self->host_row), jg_host_get_hostname (host) ?: "");
@@ -668,6 +753,10 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
     g_signal_new ("remove-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                   NULL, G_TYPE_NONE, 1, JG_TYPE_HOST);
 
+  signals[DISCONNECT_REQUESTED] =
+    g_signal_new ("disconnect-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                  NULL, G_TYPE_NONE, 1, JG_TYPE_HOST);
+
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/jumpgate/Jumpgate/jg-machine-editor.ui");
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, switcher_title);
@@ -690,6 +779,7 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, known_hosts_row);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, term_row);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, remove_group);
+  gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, disconnect_row);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, rules_group);
   gtk_widget_class_bind_template_callback (widget_class, validate);
   gtk_widget_class_bind_template_callback (widget_class, on_host_changed);
@@ -699,6 +789,7 @@ jg_machine_editor_class_init (JgMachineEditorClass *klass)
   gtk_widget_class_install_action (widget_class, "editor.save", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.test", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.remove", NULL, editor_action);
+  gtk_widget_class_install_action (widget_class, "editor.disconnect", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.choose-key", NULL, editor_action);
   gtk_widget_class_install_action (widget_class, "editor.install-key", NULL, editor_action);
   gtk_widget_class_bind_template_child (widget_class, JgMachineEditor, jg_key_row);

@@ -23,6 +23,8 @@ gboolean         jg_machine_editor_is_valid  (JgMachineEditor *self);
 gboolean         jg_machine_editor_save      (JgMachineEditor *self);
 
 /* Signals:
- * ::remove-requested (JgMachineEditor *, JgHost *)  "Remove from Jumpgate" */
+ * ::remove-requested (JgMachineEditor *, JgHost *)  "Remove from Jumpgate"
+ * ::disconnect-requested (JgMachineEditor *, JgHost *)  "Disconnect and Remove" (an own
+ *   machine: its tabs close, and its Jumpgate key goes if no other machine uses it) */
 
 G_END_DECLS

@@ -7,6 +7,8 @@
 #include <glib/gi18n.h>
 
 #include "jg-destination.h"
+#include "jg-key-list.h"
+#include "jg-keys.h"
 #include "jg-secrets.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
@@ -909,6 +911,7 @@ typedef struct
   JgHost      *host;
   guint        position;
   gboolean     undone;
+  gboolean     drop_key;   /* Disconnect and Remove: its Jumpgate key too, if unused */
 } UndoRemove;
 
 static void
@@ -930,6 +933,17 @@ on_undo_remove (AdwToast   *toast,
     jg_inventory_insert (undo->inventory, undo->position, undo->host);
 }
 
+static void
+on_key_dropped (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!jg_keys_delete_finish (JG_KEY_LIST (source), result, &error))
+    g_message ("The removed machine's key stays: %s", error->message);
+}
+
 /* The toast went without Undo: the removal is final, and the machine's
  * passwords and passphrases leave the keyring (in a worker). */
 static void
@@ -942,11 +956,58 @@ on_remove_final (AdwToast   *toast,
       jg_inventory_find_by_id (undo->inventory, id) != NULL)
     return;
   jg_secrets_clear_owner_async (id, NULL, NULL, NULL);
+  if (undo->drop_key && jg_host_get_key_id (undo->host) != NULL)
+    {
+      JgKeyList *keys = jg_key_list_get_default (NULL);
+      JgKey *key = keys != NULL ? jg_key_list_find_by_id (keys, jg_host_get_key_id (undo->host)) : NULL;
+
+      if (key != NULL)
+        {
+          g_autoptr(GPtrArray) users = jg_keys_find_users (undo->inventory, key);
+
+          if (users->len == 0)
+            jg_keys_delete_async (keys, key, NULL, on_key_dropped, NULL);
+        }
+    }
 }
+
+static void remove_host (JgWindow *self,
+                         JgHost   *host,
+                         gboolean  drop_key);
 
 void
 jg_window_remove_host (JgWindow *self,
                        JgHost   *host)
+{
+  remove_host (self, host, FALSE);
+}
+
+/* Disconnect and Remove (an own machine): its tabs close, it is removed
+ * as by Remove, and when that is final its Jumpgate key goes too unless
+ * another machine uses it. */
+static void
+disconnect_host (JgWindow *self,
+                 JgHost   *host)
+{
+  guint n = adw_tab_view_get_n_pages (self->tab_view);
+
+  g_object_ref (host);
+  for (guint i = n; i > 0; i--)
+    {
+      AdwTabPage *tab = adw_tab_view_get_nth_page (self->tab_view, i - 1);
+      JgTerminalPage *page = page_of (tab);
+
+      if (page != NULL && jg_terminal_page_get_host (page) == host)
+        adw_tab_view_close_page (self->tab_view, tab);
+    }
+  remove_host (self, host, TRUE);
+  g_object_unref (host);
+}
+
+static void
+remove_host (JgWindow *self,
+             JgHost   *host,
+             gboolean  drop_key)
 {
   g_autoptr(GPtrArray) behind = NULL;
   g_autofree char *text = NULL;
@@ -980,6 +1041,7 @@ jg_window_remove_host (JgWindow *self,
   undo->inventory = g_object_ref (self->inventory);
   undo->host = host;
   undo->position = position;
+  undo->drop_key = drop_key;
 
   toast = adw_toast_new (text);
   adw_toast_set_button_label (toast, _("_Undo"));
@@ -1002,6 +1064,8 @@ jg_window_edit_host (JgWindow *self,
   editor = GTK_WINDOW (jg_machine_editor_new (self->inventory, host));
   gtk_window_set_transient_for (editor, GTK_WINDOW (self));
   g_signal_connect_object (editor, "remove-requested", G_CALLBACK (jg_window_remove_host), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (editor, "disconnect-requested", G_CALLBACK (disconnect_host), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (editor);
   return editor;
