@@ -1264,8 +1264,13 @@ run_in_session (int    argc,
   /* This bus has no accessibility bus to start: GTK's test backend keeps
    * the accessible properties for the tests to read. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  g_setenv ("XDG_CONFIG_HOME", g_build_filename (dir, "config", NULL), TRUE);
-  g_setenv ("XDG_DATA_HOME", g_build_filename (dir, "data", NULL), TRUE);
+  {
+    g_autofree char *config = g_build_filename (dir, "config", NULL);
+    g_autofree char *data = g_build_filename (dir, "data", NULL);
+
+    g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+    g_setenv ("XDG_DATA_HOME", data, TRUE);
+  }
   /* The launchers run the `jumpgate` on PATH: this build's. */
   bin = g_path_get_dirname (g_getenv ("JUMPGATE"));
   path = g_strconcat (bin, ":", g_getenv ("PATH"), NULL);
