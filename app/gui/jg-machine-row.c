@@ -148,6 +148,10 @@ update_status (JgMachineRow *self)
                                                reachability);
       gtk_widget_set_tooltip_text (image, both);
     }
+  /* What the icon says, for a screen reader too. */
+  if (gtk_widget_get_tooltip_text (image) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (image), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_widget_get_tooltip_text (image), -1);
   gtk_widget_set_visible (image, status != JG_HOST_STATUS_NONE || checked);
 }
 
