@@ -35,6 +35,9 @@ static const GOptionEntry main_entries[] = {
   { "exec", 'e', 0, G_OPTION_ARG_STRING, NULL,
     N_("Run a command on a machine, through its jump hosts, without a window: --exec NAME|[user@]host[:port] -- COMMAND [ARG…]"),
     N_("DESTINATION") },
+  { "test", 't', 0, G_OPTION_ARG_STRING, NULL,
+    N_("Test the connection to a machine, hop by hop, and say which step fails and how to fix it"),
+    N_("NAME") },
   { "install-script", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Print the script that prepares a machine for Jumpgate, to run there as root or to put in "
        "cloud-init user data: --install-script ADDRESS [--port N] [--user NAME] [--key FILE.pub]. "
@@ -49,9 +52,6 @@ static const GOptionEntry main_entries[] = {
     N_("NAME") },
   { "key", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("With --install-script: the public key the machine accepts"), N_("FILE.pub") },
-  { "test", 't', 0, G_OPTION_ARG_STRING, NULL,
-    N_("Test the connection to a machine, hop by hop, and say which step fails and how to fix it"),
-    N_("NAME") },
   { "import-ssh-config", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Import machines and jump hosts from an OpenSSH config file (default ~/.ssh/config)"), NULL },
   { "version", 'v', 0, G_OPTION_ARG_NONE, NULL,
