@@ -371,9 +371,8 @@ jg_key_list_load_from_data (JgKeyList   *self,
   if (json_node_get_int (version) > JG_KEY_LIST_VERSION)
     {
       g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_NEWER,
-                   _("the file was written by a newer version of Jumpgate (format %" G_GINT64_FORMAT
-                     "); update Jumpgate to use it"),
-                   json_node_get_int (version));
+                   _("the file was written by a newer version of Jumpgate (format %lld); update Jumpgate to use it"),
+                   (long long) json_node_get_int (version));
       return FALSE;
     }
 
