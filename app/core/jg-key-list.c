@@ -21,7 +21,6 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
-#include "jg-file-util.h"
 #include "jg-key-list.h"
 #include "jg-store.h"
 
@@ -527,9 +526,7 @@ gboolean
 jg_key_list_save (JgKeyList  *self,
                   GError    **error)
 {
-  g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (JG_IS_KEY_LIST (self), FALSE);
@@ -542,23 +539,6 @@ jg_key_list_save (JgKeyList  *self,
       return FALSE;
     }
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO, _("Could not create the folder %s: %s"),
-                   dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   data = jg_key_list_to_data (self, &length);
-  if (!jg_file_replace_atomically (self->path, data, length, 0600, &local_error))
-    {
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO,
-                   _("Could not save %s: %s. The previous file is unchanged."), self->path,
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
+  return jg_store_write_file (self->path, data, length, error);
 }

@@ -610,14 +610,48 @@ jg_store_to_data (JgStore     *self,
   }
 }
 
+/**
+ * jg_store_write_file:
+ *
+ * Writes one of Jumpgate's own files (machines.json, keys.json): its folder
+ * is made (0700) if missing and the file replaced atomically with mode 0600.
+ * The error names the file and says that the previous one is unchanged.
+ */
+gboolean
+jg_store_write_file (const char  *path,
+                     const char  *data,
+                     gsize        length,
+                     GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GError) local_error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO, _("Could not create the folder %s: %s"),
+                   dir, g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  if (!jg_file_replace_atomically (path, data, length, 0600, &local_error))
+    {
+      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO,
+                   _("Could not save %s: %s. The previous file is unchanged."), path,
+                   local_error->message);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 jg_store_save (JgStore      *self,
                JgInventory  *inventory,
                GError      **error)
 {
-  g_autofree char *dir = NULL;
   g_autofree char *data = NULL;
-  g_autoptr(GError) local_error = NULL;
   gsize length = 0;
 
   g_return_val_if_fail (JG_IS_STORE (self), FALSE);
@@ -631,26 +665,8 @@ jg_store_save (JgStore      *self,
       return FALSE;
     }
 
-  dir = g_path_get_dirname (self->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO, _("Could not create the folder %s: %s"),
-                   dir, g_strerror (saved_errno));
-      return FALSE;
-    }
-
   data = jg_store_to_data (self, inventory, &length);
-  if (!jg_file_replace_atomically (self->path, data, length, 0600, &local_error))
-    {
-      g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_IO,
-                   _("Could not save %s: %s. The previous file is unchanged."), self->path,
-                   local_error->message);
-      return FALSE;
-    }
-
-  return TRUE;
+  return jg_store_write_file (self->path, data, length, error);
 }
 
 /**

@@ -34,6 +34,10 @@ gboolean    jg_store_save            (JgStore      *self,
                                       JgInventory  *inventory,
                                       GError      **error);
 gboolean    jg_store_is_blocked      (JgStore      *self);
+gboolean    jg_store_write_file      (const char   *path,
+                                      const char   *data,
+                                      gsize         length,
+                                      GError      **error);
 char       *jg_store_move_aside      (JgStore      *self,
                                       GError      **error);
 
