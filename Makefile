@@ -65,7 +65,7 @@ $(ASAN_BUILD)/build.ninja:
 asan: deps $(ASAN_BUILD)/build.ninja
 	ninja -C $(ASAN_BUILD)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan-gui.supp:print_suppressions=0 GDK_DEBUG=gl-disable \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/gui/lsan.supp:print_suppressions=0 GDK_DEBUG=gl-disable \
 	  $(XVFB) meson test -C $(ASAN_BUILD) --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
 	  $(TEST_ARGS)
 

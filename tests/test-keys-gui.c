@@ -1088,7 +1088,7 @@ run_in_session (int    argc,
     const char *lsan = g_getenv ("LSAN_OPTIONS");
     /* full stacks, so that the suppressions see where GLib's first quark
      * table came from (a library's load) */
-    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/lsan-gui.supp:fast_unwind_on_malloc=0",
+    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/gui/lsan.supp:fast_unwind_on_malloc=0",
                                                 lsan != NULL ? lsan : "", lsan != NULL ? ":" : "",
                                                 JG_TEST_SRCDIR);
     g_setenv ("LSAN_OPTIONS", options, TRUE);

@@ -554,7 +554,7 @@ run_in_session (int    argc,
    * (GTK's fonts) is not ours to free. */
   {
     const char *lsan = g_getenv ("LSAN_OPTIONS");
-    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/lsan-gui.supp",
+    g_autofree char *options = g_strdup_printf ("%s%ssuppressions=%s/gui/lsan.supp",
                                                 lsan != NULL ? lsan : "", lsan != NULL ? ":" : "",
                                                 JG_TEST_SRCDIR);
     g_setenv ("LSAN_OPTIONS", options, TRUE);
