@@ -24,6 +24,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -338,6 +339,7 @@ struct _JgSession
 static GMutex pool_lock;
 static GCond threads_cond;
 static GHashTable *pool;
+static gsize sigpipe_ignored;
 static guint n_threads;     /* under pool_lock */
 
 static JgSession *
@@ -2962,6 +2964,15 @@ acquire_locked (JgHopConfig * const *path,
       self->in_pool = TRUE;
     }
   add_reporter (self, reporter, is_target);
+
+  /* A peer that closed its end (a pump's socketpair, a hop's socket, a
+   * pty) must give EPIPE to the thread writing, not kill the process: as
+   * ssh does, SIGPIPE is ignored once any session exists. */
+  if (g_once_init_enter (&sigpipe_ignored))
+    {
+      signal (SIGPIPE, SIG_IGN);
+      g_once_init_leave (&sigpipe_ignored, 1);
+    }
 
   /* the thread's reference */
   jg_session_ref (self);
