@@ -387,6 +387,17 @@ test_inventory_signals (void)
   g_assert_cmpuint (changed, ==, 3);
   g_assert_true (jg_inventory_lookup (inventory, "vm-1") == vm);
 
+  /* found by its id, also after the id changed */
+  {
+    g_autofree char *old_id = g_strdup (jg_host_get_id (vm));
+
+    g_assert_true (jg_inventory_find_by_id (inventory, old_id) == vm);
+    jg_host_set_id (vm, "0b7c1f9e-renamed");
+    g_assert_null (jg_inventory_find_by_id (inventory, old_id));
+    g_assert_true (jg_inventory_find_by_id (inventory, "0b7c1f9e-renamed") == vm);
+    g_assert_true (jg_inventory_lookup (inventory, "0b7c1f9e-renamed") == vm);
+  }
+
   {
     g_autofree char *unique = jg_inventory_make_unique_name (inventory, "vm-1");
 

@@ -12,8 +12,10 @@
 
 struct _JgInventory
 {
-  GObject    parent_instance;
-  GPtrArray *items;
+  GObject     parent_instance;
+  GPtrArray  *items;
+  GHashTable *by_id;   /* id → JgHost (not owned), the first with that id;
+                        * NULL until needed again after a removal or a new id */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -71,9 +73,30 @@ static void
 on_host_notify (JgInventory *self,
                 GParamSpec  *pspec)
 {
+  if (g_strcmp0 (pspec->name, "id") == 0)
+    g_clear_pointer (&self->by_id, g_hash_table_unref);
   /* "destination" follows hostname, port and user: already counted. */
   if (g_strcmp0 (pspec->name, "destination") != 0)
     on_host_changed (self);
+}
+
+/* The index of ids, so that adding or looking up one host of many does not
+ * compare every id (adding 10,000 machines one by one took seconds). */
+static GHashTable *
+ensure_index (JgInventory *self)
+{
+  if (self->by_id != NULL)
+    return self->by_id;
+  self->by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      JgHost *host = g_ptr_array_index (self->items, i);
+      const char *id = jg_host_get_id (host);
+
+      if (id != NULL && !g_hash_table_contains (self->by_id, id))
+        g_hash_table_insert (self->by_id, (gpointer) id, host);
+    }
+  return self->by_id;
 }
 
 static void
@@ -101,6 +124,7 @@ jg_inventory_dispose (GObject *object)
   for (guint i = 0; i < self->items->len; i++)
     unwatch_host (self, g_ptr_array_index (self->items, i));
   g_ptr_array_set_size (self->items, 0);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
 
   G_OBJECT_CLASS (jg_inventory_parent_class)->dispose (object);
 }
@@ -156,6 +180,8 @@ jg_inventory_insert (JgInventory *self,
 
   position = MIN (position, self->items->len);
   g_ptr_array_insert (self->items, position, g_object_ref (host));
+  if (jg_host_get_id (host) != NULL)
+    g_hash_table_insert (ensure_index (self), (gpointer) jg_host_get_id (host), host);
   watch_host (self, host);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 0, 1);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -184,6 +210,8 @@ jg_inventory_remove (JgInventory *self,
     return FALSE;
 
   unwatch_host (self, host);
+  /* (another host may have had the same id: made again when needed) */
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_ptr_array_remove_index (self->items, index);
   g_list_model_items_changed (G_LIST_MODEL (self), index, 1, 0);
   g_signal_emit (self, signals[CHANGED], 0);
@@ -205,6 +233,7 @@ jg_inventory_remove_all (JgInventory *self)
   for (guint i = 0; i < n; i++)
     unwatch_host (self, g_ptr_array_index (self->items, i));
   g_ptr_array_set_size (self->items, 0);
+  g_clear_pointer (&self->by_id, g_hash_table_unref);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, n, 0);
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -217,14 +246,7 @@ jg_inventory_find_by_id (JgInventory *self,
 
   if (id == NULL)
     return NULL;
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      JgHost *host = g_ptr_array_index (self->items, i);
-
-      if (g_strcmp0 (jg_host_get_id (host), id) == 0)
-        return host;
-    }
-  return NULL;
+  return g_hash_table_lookup (ensure_index (self), id);
 }
 
 /* An exact name first, then one that differs only in case. */

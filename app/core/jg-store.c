@@ -234,6 +234,7 @@ read_array (JsonObject   *root,
             const char   *member,
             gboolean      jump_hosts,
             GPtrArray    *hosts,
+            GHashTable   *ids,
             GError      **error)
 {
   JsonNode *node = json_object_get_member (root, member);
@@ -284,15 +285,14 @@ read_array (JsonObject   *root,
           return FALSE;
         }
 
-      for (guint j = 0; j < hosts->len; j++)
+      /* (@ids holds the ids of @hosts: comparing with each would make
+       * loading quadratic) */
+      if (!g_hash_table_add (ids, (gpointer) jg_host_get_id (host)))
         {
-          if (g_strcmp0 (jg_host_get_id (g_ptr_array_index (hosts, j)), jg_host_get_id (host)) == 0)
-            {
-              g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_PARSE,
-                           _("entry %u of “%s” repeats the id %s"), i + 1, member,
-                           jg_host_get_id (host));
-              return FALSE;
-            }
+          g_set_error (error, JG_STORE_ERROR, JG_STORE_ERROR_PARSE,
+                       _("entry %u of “%s” repeats the id %s"), i + 1, member,
+                       jg_host_get_id (host));
+          return FALSE;
         }
       g_ptr_array_add (hosts, g_steal_pointer (&host));
     }
@@ -341,6 +341,7 @@ jg_store_load_from_data (JgStore      *self,
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GPtrArray) hosts = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GHashTable) ids = NULL;
   g_autoptr(GError) local_error = NULL;
   JsonObject *root;
   JsonNode *version;
@@ -388,8 +389,9 @@ jg_store_load_from_data (JgStore      *self,
       return FALSE;
     }
 
-  if (!read_array (root, "jump_hosts", TRUE, hosts, error) ||
-      !read_array (root, "machines", FALSE, hosts, error))
+  ids = g_hash_table_new (g_str_hash, g_str_equal);
+  if (!read_array (root, "jump_hosts", TRUE, hosts, ids, error) ||
+      !read_array (root, "machines", FALSE, hosts, ids, error))
     return FALSE;
 
   g_clear_pointer (&self->top_extra, json_object_unref);
