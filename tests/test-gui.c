@@ -784,6 +784,73 @@ test_filter (void)
   jg_inventory_remove (inventory, own, NULL);
 }
 
+/* Whether @data's (a JgWindow) list can scroll over all its rows: at
+ * least 30 px each. */
+static gboolean
+list_covers_rows (gpointer data)
+{
+  GtkListView *list = jg_window_get_list_view (data);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (list));
+  guint n = jg_sidebar_model_get_n_rows (jg_window_get_sidebar_model (data));
+
+  return gtk_adjustment_get_upper (adjustment) >= n * 30.0;
+}
+
+static gboolean
+row_on_screen (gpointer host)
+{
+  JgMachineRow *row = find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
+
+  return row != NULL && gtk_widget_get_mapped (GTK_WIDGET (row))
+         && gtk_widget_get_height (GTK_WIDGET (row)) > 0;
+}
+
+/* A list longer than the rows GTK keeps scrolls to its end: in a window
+ * opened on it, and after a search was typed and cleared (the rows out of
+ * sight are shown after the frame, and none is left out). */
+static void
+test_long_list (void)
+{
+  g_autoptr(GPtrArray) vms = g_ptr_array_new_with_free_func (g_object_unref);
+  GtkAdjustment *adjustment;
+  JgWindow *second;
+
+  for (guint i = 0; i < 600; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bulk-%03u", i);
+
+      g_ptr_array_add (vms, lab_host (JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump), NULL));
+      jg_inventory_add (inventory, g_ptr_array_index (vms, i));
+    }
+  jg_sidebar_model_flush (jg_window_get_sidebar_model (window));
+  g_assert_cmpuint (count_rows (), >, 600);
+  g_assert_true (wait_for (list_covers_rows, window, 5000));
+
+  /* typed and cleared */
+  jg_window_start_search (window, "bulk-59");
+  spin (100);
+  g_assert_cmpuint (count_rows (), <, 20);
+  jg_window_start_search (window, "");
+  spin (100);
+  g_assert_cmpuint (count_rows (), >, 600);
+  g_assert_true (wait_for (list_covers_rows, window, 5000));
+  adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (jg_window_get_list_view (window)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  g_assert_true (wait_for (row_on_screen, g_ptr_array_index (vms, 599), 5000));
+  gtk_adjustment_set_value (adjustment, 0);
+
+  /* a window that opens on the long list */
+  second = jg_window_new (app);
+  gtk_window_set_default_size (GTK_WINDOW (second), 900, 600);
+  gtk_window_present (GTK_WINDOW (second));
+  g_assert_true (wait_for (list_covers_rows, second, 5000));
+  gtk_window_destroy (GTK_WINDOW (second));
+
+  for (guint i = 0; i < vms->len; i++)
+    jg_inventory_remove (inventory, g_ptr_array_index (vms, i), NULL);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static GtkEditable *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
@@ -965,6 +1032,7 @@ main (int   argc,
       g_test_add_func ("/gui/host-key-changed", test_host_key_changed);
       g_test_add_func ("/gui/remove-undo", test_remove_undo);
       g_test_add_func ("/gui/filter", test_filter);
+      g_test_add_func ("/gui/long-list", test_long_list);
       g_test_add_func ("/gui/collapse", test_collapse);
       g_test_add_func ("/gui/editor-validation", test_editor_validation);
       g_test_add_func ("/gui/disconnect-remove", test_disconnect_remove);

@@ -97,6 +97,18 @@ factory_setup (GtkSignalListItemFactory *factory,
 
 static void update_list_item (GtkListItem *list_item);
 
+/* Shows @list_item's row now if it has something to show. */
+static void
+show_parent_now (GtkListItem *list_item)
+{
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  JgSidebarItem *item = gtk_list_item_get_item (list_item);
+
+  if (row != NULL && gtk_widget_get_parent (row) != NULL)
+    gtk_widget_set_visible (gtk_widget_get_parent (row),
+                            item != NULL && jg_sidebar_item_get_node (item) != NULL);
+}
+
 /* Before the keyboard goes to the list: every row that will show shows, and
  * no position is left that shows nothing. */
 static void
@@ -106,15 +118,7 @@ settle_list (JgWindow *self)
 
   self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; items != NULL && i < items->len; i++)
-    {
-      GtkListItem *list_item = g_ptr_array_index (items, i);
-      GtkWidget *row = gtk_list_item_get_child (list_item);
-      JgSidebarItem *item = gtk_list_item_get_item (list_item);
-
-      if (row != NULL && gtk_widget_get_parent (row) != NULL)
-        gtk_widget_set_visible (gtk_widget_get_parent (row),
-                                item != NULL && jg_sidebar_item_get_node (item) != NULL);
-    }
+    show_parent_now (g_ptr_array_index (items, i));
   jg_sidebar_model_trim (self->sidebar_model);
 }
 
@@ -129,17 +133,36 @@ on_list_focus_enter (JgWindow *self)
     gtk_widget_child_focus (GTK_WIDGET (self->list_view), GTK_DIR_TAB_FORWARD);
 }
 
+/* Rows shown in one go after a frame: the rest wait for the next one. */
+#define ROWS_SHOWN_PER_FRAME 40
+
+static void on_pending_paint (GdkFrameClock *clock,
+                              JgWindow      *self);
+
 static gboolean
 show_pending_rows (gpointer data)
 {
   JgWindow *self = data;
-  g_autoptr(GPtrArray) items = g_steal_pointer (&self->pending_shows);
+  GPtrArray *items = self->pending_shows;
+  guint n;
 
   if (items == NULL)   /* disposed */
     return G_SOURCE_REMOVE;
-  self->pending_shows = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < items->len; i++)
-    update_list_item (g_ptr_array_index (items, i));
+  /* in the order they were put aside */
+  n = MIN (items->len, ROWS_SHOWN_PER_FRAME);
+  for (guint i = 0; i < n; i++)
+    show_parent_now (g_ptr_array_index (items, i));
+  g_ptr_array_remove_range (items, 0, n);
+  if (items->len > 0 && self->pending_paint_id == 0)
+    {
+      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+      if (clock != NULL)
+        self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
+                                                          G_CALLBACK (on_pending_paint), self, 0);
+      else
+        return G_SOURCE_CONTINUE;
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -179,19 +202,22 @@ update_list_item (GtkListItem *list_item)
    * of a shorter list shows nothing at all. */
   gtk_list_item_set_selectable (list_item, node != NULL && kind == JG_SIDEBAR_NODE_HOST);
   gtk_list_item_set_activatable (list_item, node != NULL && kind != JG_SIDEBAR_NODE_SECTION);
-  if (parent == NULL || gtk_widget_get_visible (parent) == (node != NULL))
+  if (parent == NULL)
     return;
-  /* A row out of sight that shows again is shown after the frame: when the
-   * list gets longer, showing (and measuring) up to 200 rows at once would
-   * make the keystroke miss its frame. */
-  if (node != NULL && self != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->list_view))
+  /* A row out of sight that shows again is shown after the frame (and the
+   * next ones, a few at a time): when the list gets longer, showing (and
+   * measuring) up to 200 rows at once would make the keystroke miss its
+   * frame. */
+  if (node != NULL && self != NULL && !gtk_widget_get_visible (parent)
+      && gtk_widget_get_mapped (GTK_WIDGET (self->list_view))
       && !position_in_sight (self, gtk_list_item_get_position (list_item)))
     {
       GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
       if (clock != NULL)
         {
-          g_ptr_array_add (self->pending_shows, g_object_ref (list_item));
+          if (!g_ptr_array_find (self->pending_shows, list_item, NULL))
+            g_ptr_array_add (self->pending_shows, g_object_ref (list_item));
           if (self->pending_paint_id == 0)
             self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
                                                               G_CALLBACK (on_pending_paint),
