@@ -6,9 +6,14 @@
  *                               style), the same default size as Jumpgate's
  *   bench-window app            Jumpgate's window on $XDG_CONFIG_HOME's machines
  *   bench-window filter N       N machines; typed into the search entry: ms from
- *                               a keystroke to the frame that shows it, the main
- *                               thread's CPU time for it, and when the rows out
- *                               of sight were updated too (settled)
+ *                               a keystroke to the frame that shows it, the work
+ *                               in it (filtering, then the frame from its first
+ *                               phase to the painted frame, without the wait for
+ *                               the frame clock's tick), the main thread's CPU
+ *                               time, and when the rows out of sight were
+ *                               updated too (settled). BENCH_PHASES=1 prints
+ *                               when each phase began, BENCH_FILTER_ROUNDS=N
+ *                               types the keys N times (for profiling).
  *   bench-window tabs N         N tabs to the lab's vm1; RSS added per tab
  *
  * "bare" and "app" print `mapped REALTIME_US` when the window is mapped and
@@ -142,11 +147,26 @@ run_startup (gboolean bare)
   return g_application_run (app, 1, argv);
 }
 
+static gboolean
+set_flag (gpointer flag)
+{
+  *(gboolean *) flag = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until @deadline, sleeping while there is nothing to do
+ * (a busy loop would count as the main thread's CPU time, and profiles). */
 static void
 iterate_until (gint64 deadline)
 {
-  while (g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
+  gboolean done = FALSE;
+  gint64 now = g_get_monotonic_time ();
+
+  if (now >= deadline)
+    return;
+  g_timeout_add ((deadline - now + 999) / 1000, set_flag, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -157,13 +177,13 @@ on_after_paint (GdkFrameClock *clock,
 }
 
 /* When the phases of the frame that shows a keystroke began (µs). */
-static gint64 phase_layout, phase_paint;
+static gint64 phase_begin, phase_paint;
 
 static void
-on_layout (GdkFrameClock *clock)
+on_before_paint (GdkFrameClock *clock)
 {
-  if (phase_layout == 0)
-    phase_layout = g_get_monotonic_time ();
+  if (phase_begin == 0)
+    phase_begin = g_get_monotonic_time ();
 }
 
 static void
@@ -230,7 +250,7 @@ run_filter (guint n)
   GtkEditable *entry;
   GdkFrameClock *clock;
   JgSidebarModel *model;
-  double worst = 0, worst_cpu = 0;
+  double worst = 0, worst_cpu = 0, worst_work = 0;
 
   app = start_app (&window);
   inventory = jg_application_get_inventory (app);
@@ -261,32 +281,41 @@ run_filter (guint n)
   entry = GTK_EDITABLE (find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
   g_assert (entry != NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+  /* BENCH_FILTER_ROUNDS=N types the keys N times (for profiling) */
+  guint rounds = g_getenv ("BENCH_FILTER_ROUNDS") ? atoi (g_getenv ("BENCH_FILTER_ROUNDS")) : 1;
+  for (guint k = 0; k < G_N_ELEMENTS (keys) * MAX (rounds, 1); k++)
     {
+      const char *key = keys[k % G_N_ELEMENTS (keys)];
       gboolean painted = FALSE;
       gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-      gulong layout_id = g_signal_connect (clock, "layout", G_CALLBACK (on_layout), NULL);
+      gulong layout_id = g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint), NULL);
       gulong paint_id = g_signal_connect (clock, "paint", G_CALLBACK (on_paint), NULL);
       gint64 start = g_get_monotonic_time ();
       gint64 cpu_start = thread_cpu_us ();
-      double ms, cpu_ms;
+      gint64 set_us, end;
+      double ms, cpu_ms, work_ms;
 
       /* As typed: through the search entry, whose search-changed filters
        * and selects the first match. */
-      gtk_editable_set_text (entry, keys[k]);
+      gtk_editable_set_text (entry, key);
+      set_us = g_get_monotonic_time () - start;
       gtk_widget_queue_draw (GTK_WIDGET (window));
-      while (!painted || g_strcmp0 (jg_sidebar_model_get_filter_text (model), keys[k]) != 0)
+      while (!painted || g_strcmp0 (jg_sidebar_model_get_filter_text (model), key) != 0)
         {
           if (painted)
             {
               /* painted before the search changed: wait for the next frame */
               painted = FALSE;
-              phase_layout = phase_paint = 0;
+              phase_begin = phase_paint = 0;
               gtk_widget_queue_draw (GTK_WIDGET (window));
             }
           g_main_context_iteration (NULL, TRUE);
         }
-      ms = (g_get_monotonic_time () - start) / 1000.0;
+      end = g_get_monotonic_time ();
+      ms = (end - start) / 1000.0;
+      /* the work, without waiting for the frame clock's tick: filtering,
+       * then the frame from its first phase to the painted frame */
+      work_ms = (set_us + end - (phase_begin ? phase_begin : end)) / 1000.0;
       cpu_ms = (thread_cpu_us () - cpu_start) / 1000.0;
       g_signal_handler_disconnect (clock, id);
       g_signal_handler_disconnect (clock, layout_id);
@@ -294,23 +323,30 @@ run_filter (guint n)
       /* What is left for after the frame (rows out of sight) */
       while (g_main_context_pending (NULL))
         g_main_context_iteration (NULL, FALSE);
-      printf ("filter %-9s %6.2f ms to the painted frame (main thread CPU %5.2f ms), "
+      if (g_getenv ("BENCH_PHASES") != NULL)
+        printf ("# %-9s filter %5.2f ms, frame from %5.2f, paint at %5.2f, painted at %5.2f\n",
+                key[0] ? key : "(empty)", set_us / 1000.0, (phase_begin - start) / 1000.0,
+                (phase_paint - start) / 1000.0, ms);
+      printf ("filter %-9s %6.2f ms to the painted frame (work %5.2f ms, main thread CPU %5.2f ms), "
               "settled after %6.2f ms, %5u rows\n",
-              keys[k][0] ? keys[k] : "(empty)", ms, cpu_ms,
+              key[0] ? key : "(empty)", ms, work_ms, cpu_ms,
               (g_get_monotonic_time () - start) / 1000.0,
               g_list_model_get_n_items (G_LIST_MODEL (gtk_list_view_get_model (jg_window_get_list_view (window)))));
       worst = MAX (worst, ms);
+      worst_work = MAX (worst_work, work_ms);
       worst_cpu = MAX (worst_cpu, cpu_ms);
-      phase_layout = phase_paint = 0;
+      phase_begin = phase_paint = 0;
       iterate_until (g_get_monotonic_time () + G_USEC_PER_SEC / 10);
     }
-  printf ("filter-worst %.2f ms to the painted frame, %.2f ms of main thread CPU (target 16)\n",
-          worst, worst_cpu);
+  printf ("filter-worst %.2f ms to the painted frame, %.2f ms of work, %.2f ms of main thread CPU "
+          "(target 16)\n", worst, worst_work, worst_cpu);
   gtk_window_destroy (GTK_WINDOW (window));
-  /* The work of a keystroke fits in a frame; the wall time to the painted
-   * frame also waits for the frame clock's next tick (up to one refresh
-   * interval) and for whatever else the machine runs. */
-  return worst_cpu <= 16.0 ? 0 : 1;
+  /* The target is the work of a keystroke: filtering and the frame that
+   * shows it, which then fits in a 60 Hz refresh interval. The wall time
+   * to the painted frame also includes waiting for the frame clock's next
+   * tick (up to one interval, whatever the app does); the main thread's CPU
+   * time also counts what else ran in between (X events, idle work). */
+  return worst_work <= 16.0 ? 0 : 1;
 }
 
 static int
