@@ -250,8 +250,8 @@ report (JgLaunchers *self,
 
 static void
 on_host_notify (JgLaunchers *self,
-                GParamSpec  *pspec,
-                JgHost      *host)
+                JgHost      *host,
+                GParamSpec  *pspec)
 {
   g_autoptr(GError) error = NULL;
 
@@ -259,16 +259,6 @@ on_host_notify (JgLaunchers *self,
     return;
   if (!write_launcher (self, host, &error))
     report (self, host, error);
-}
-
-static void
-watch (JgLaunchers *self,
-       JgHost      *host)
-{
-  g_signal_connect_object (host, "notify::name", G_CALLBACK (on_host_notify), self,
-                           G_CONNECT_SWAPPED);
-  g_signal_connect_object (host, "notify::destination", G_CALLBACK (on_host_notify), self,
-                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -285,7 +275,6 @@ on_items_changed (JgLaunchers *self,
       const char *id = jg_host_get_id (host);
       g_autoptr(GError) error = NULL;
 
-      g_signal_handlers_disconnect_by_data (host, self);
       /* Moved, not removed: it is still there. */
       if (id != NULL && jg_inventory_find_by_id (self->inventory, id) == host)
         continue;
@@ -304,9 +293,6 @@ on_items_changed (JgLaunchers *self,
       const char *id = jg_host_get_id (host);
 
       g_ptr_array_insert (self->hosts, position + i, host);
-      /* A host that was already watched (moved) is watched once. */
-      g_signal_handlers_disconnect_by_data (host, self);
-      watch (self, host);
       if (id != NULL && g_hash_table_remove (self->orphans, id))
         {
           g_autoptr(GError) error = NULL;
@@ -353,8 +339,6 @@ jg_launchers_dispose (GObject *object)
 
   if (self->inventory != NULL)
     g_signal_handlers_disconnect_by_data (self->inventory, self);
-  for (guint i = 0; self->hosts != NULL && i < self->hosts->len; i++)
-    g_signal_handlers_disconnect_by_data (g_ptr_array_index (self->hosts, i), self);
   g_clear_pointer (&self->hosts, g_ptr_array_unref);
   g_clear_object (&self->inventory);
 
@@ -412,14 +396,13 @@ jg_launchers_new (JgInventory *inventory,
 
   n = g_list_model_get_n_items (G_LIST_MODEL (inventory));
   for (guint i = 0; i < n; i++)
-    {
-      JgHost *host = g_list_model_get_item (G_LIST_MODEL (inventory), i);
-
-      g_ptr_array_add (self->hosts, host);
-      watch (self, host);
-    }
+    g_ptr_array_add (self->hosts, g_list_model_get_item (G_LIST_MODEL (inventory), i));
   g_signal_connect_object (inventory, "items-changed", G_CALLBACK (on_items_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (inventory, "host-notify::name", G_CALLBACK (on_host_notify), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (inventory, "host-notify::destination", G_CALLBACK (on_host_notify),
+                           self, G_CONNECT_SWAPPED);
   refresh_existing (self);
   return self;
 }
