@@ -33,21 +33,81 @@ jg_test_gui_spin (guint ms)
   jg_test_gui_wait_for (never, NULL, ms);
 }
 
-GtkWidget *
-jg_test_gui_find (GtkWidget *widget,
-                  GType      type)
+/* The first widget at or below @widget that @match accepts, depth first. */
+static GtkWidget *
+find_where (GtkWidget     *widget,
+            gboolean     (*match) (GtkWidget *widget, gconstpointer data),
+            gconstpointer  data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+  if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = jg_test_gui_find (child, type);
+      GtkWidget *found = find_where (child, match, data);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, *(const GType *) type);
+}
+
+GtkWidget *
+jg_test_gui_find (GtkWidget *widget,
+                  GType      type)
+{
+  return find_where (widget, is_of_type, &type);
+}
+
+static gboolean
+shows_host (GtkWidget     *widget,
+            gconstpointer  host)
+{
+  JgSidebarNode *node;
+
+  return JG_IS_MACHINE_ROW (widget)
+         && (node = jg_machine_row_get_node (JG_MACHINE_ROW (widget))) != NULL
+         && jg_sidebar_node_get_host (node) == host;
+}
+
+JgMachineRow *
+jg_test_gui_lookup_row (JgWindow *window,
+                        JgHost   *host)
+{
+  GtkWidget *row = find_where (GTK_WIDGET (jg_window_get_list_view (window)), shows_host, host);
+
+  return row != NULL ? JG_MACHINE_ROW (row) : NULL;
+}
+
+typedef struct
+{
+  JgWindow *window;
+  JgHost   *host;
+} RowWait;
+
+static gboolean
+row_exists (gpointer data)
+{
+  RowWait *wait = data;
+
+  return jg_test_gui_lookup_row (wait->window, wait->host) != NULL;
+}
+
+JgMachineRow *
+jg_test_gui_find_row (JgWindow *window,
+                      JgHost   *host)
+{
+  RowWait wait = { window, host };
+
+  g_assert_true (jg_test_gui_wait_for (row_exists, &wait, 5000));
+  return jg_test_gui_lookup_row (window, host);
 }
 
 void

@@ -1,11 +1,15 @@
 /* jg-test-gui.h — what GUI tests need again and again: waiting on the main
- * context, finding widgets, saving what a widget shows
+ * context, finding widgets and the window's sidebar rows, saving what a
+ * widget shows
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include <gtk/gtk.h>
+
+#include "jg-machine-row.h"
+#include "jg-window.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +25,13 @@ void       jg_test_gui_spin           (guint            ms);
 /* The first widget of @type at or below @widget, depth first. */
 GtkWidget *jg_test_gui_find           (GtkWidget       *widget,
                                        GType            type);
+/* The sidebar row of @window that shows @host, or NULL while the list view
+ * has not made one (rows out of sight may not exist). */
+JgMachineRow *jg_test_gui_lookup_row  (JgWindow        *window,
+                                       JgHost          *host);
+/* The same, waiting up to 5 s for the row; fails the test without it. */
+JgMachineRow *jg_test_gui_find_row    (JgWindow        *window,
+                                       JgHost          *host);
 /* With JG_TEST_SCREENSHOTS=DIR: what @widget shows, as DIR/@name.png
  * (after 300 ms for it to settle). Popovers are surfaces of their own:
  * jg_test_gui_screen_shot() takes the whole screen with them. */

@@ -20,6 +20,7 @@
 #include "jg-connection.h"
 #include "jg-inventory.h"
 #include "jg-session-private.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 
 static JgTestLab *lab;
@@ -34,26 +35,6 @@ lab_get (const char *key)
   const char *value = jg_test_lab_get (lab, key);
   g_assert_nonnull (value);
   return value;
-}
-
-static void
-set_common (JgHost     *host,
-            const char *name,
-            const char *lab_host)
-{
-  g_autofree char *k_name = g_strdup_printf ("JG_LAB_%s_NAME", lab_host);
-  g_autofree char *k_port = g_strdup_printf ("JG_LAB_%s_PORT", lab_host);
-  g_autofree char *id = g_uuid_string_random ();
-
-  jg_host_set_id (host, id);
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, lab_get (k_name));
-  jg_host_set_port (host, atoi (lab_get (k_port)));
-  jg_host_set_user (host, lab_get ("JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, lab_get ("JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, known_hosts);
 }
 
 typedef struct
@@ -74,24 +55,14 @@ lab_inventory (void)
   Lab *l = g_new0 (Lab, 1);
 
   l->inventory = jg_inventory_new ();
-  l->jump = JG_HOST (jg_jump_host_new ());
-  set_common (l->jump, "jump", "JUMP");
-  l->jump2 = JG_HOST (jg_jump_host_new ());
-  set_common (l->jump2, "jump2", "JUMP2");
-  jg_host_set_jump_id (l->jump2, jg_host_get_id (l->jump));
-  l->nofwd = JG_HOST (jg_jump_host_new ());
-  set_common (l->nofwd, "nofwd", "NOFWD");
-  l->vm1 = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
-  set_common (l->vm1, "vm1", "VM1");
-  jg_host_set_jump_id (l->vm1, jg_host_get_id (l->jump));
-  l->vm2 = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
-  set_common (l->vm2, "vm2", "VM2");
-  jg_host_set_jump_id (l->vm2, jg_host_get_id (l->jump2));
-  l->own = JG_HOST (jg_machine_new (JG_MACHINE_KIND_OWN));
-  set_common (l->own, "own", "OWN");
-  l->behind_nofwd = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
-  set_common (l->behind_nofwd, "vm1-via-nofwd", "VM1");
-  jg_host_set_jump_id (l->behind_nofwd, jg_host_get_id (l->nofwd));
+  l->jump = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "jump", "JUMP", NULL, known_hosts);
+  l->jump2 = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "jump2", "JUMP2", l->jump, known_hosts);
+  l->nofwd = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "nofwd", "NOFWD", NULL, known_hosts);
+  l->vm1 = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm1", "VM1", l->jump, known_hosts);
+  l->vm2 = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm2", "VM2", l->jump2, known_hosts);
+  l->own = jg_test_lab_host (lab, JG_TYPE_MACHINE, "own", "OWN", NULL, known_hosts);
+  l->behind_nofwd = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm1-via-nofwd", "VM1",
+                                      l->nofwd, known_hosts);
 
   jg_inventory_add (l->inventory, l->jump);
   jg_inventory_add (l->inventory, l->jump2);

@@ -17,6 +17,8 @@
 #include "jg-key-list.h"
 #include "jg-machine-editor.h"
 #include "jg-machine-row.h"
+#include "jg-test-gui.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
@@ -29,67 +31,6 @@ static char *tmpdir;
 
 #define TIMEOUT_MS 20000
 
-typedef gboolean (*Condition) (gpointer data);
-
-/* With JG_TEST_SCREENSHOTS=DIR, windows are saved as DIR/NAME.png to look at. */
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  wait_for (always_false, NULL, ms);
-}
-
 static const char *
 lab_get (const char *key)
 {
@@ -100,78 +41,14 @@ lab_get (const char *key)
 }
 
 static JgHost *
-lab_host (GType       type,
-          const char *name,
-          const char *prefix,
-          JgHost     *via,
-          const char *known_hosts)
-{
-  g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
-  g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
-  JgHost *host;
-
-  if (type == JG_TYPE_JUMP_HOST)
-    host = JG_HOST (jg_jump_host_new ());
-  else
-    host = JG_HOST (jg_machine_new (g_str_equal (prefix, "OWN") ? JG_MACHINE_KIND_OWN
-                                                                : JG_MACHINE_KIND_VIRTUAL));
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, lab_get (name_key));
-  jg_host_set_port (host, atoi (lab_get (port_key)));
-  jg_host_set_user (host, lab_get ("JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, lab_get ("JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, known_hosts ? known_hosts : lab_get ("JG_LAB_KNOWN_HOSTS"));
-  if (via != NULL)
-    jg_host_set_jump_id (host, jg_host_get_id (via));
-  return host;
-}
-
-static JgHost *
 add_vm (const char *name,
         const char *known_hosts)
 {
-  g_autoptr(JgHost) host = lab_host (JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump), known_hosts);
+  g_autoptr(JgHost) host = jg_test_lab_host (lab, JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump),
+                                             known_hosts);
 
   jg_inventory_add (inventory, host);
   return host;
-}
-
-/* The sidebar row widget showing @host (the list view must have made it). */
-static JgMachineRow *
-find_row_in (GtkWidget *widget,
-             JgHost    *host)
-{
-  if (JG_IS_MACHINE_ROW (widget))
-    {
-      JgSidebarNode *node = jg_machine_row_get_node (JG_MACHINE_ROW (widget));
-
-      if (node != NULL && jg_sidebar_node_get_host (node) == host)
-        return JG_MACHINE_ROW (widget);
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      JgMachineRow *row = find_row_in (child, host);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
-}
-
-static gboolean
-row_exists (gpointer host)
-{
-  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host) != NULL;
-}
-
-static JgMachineRow *
-find_row (JgHost *host)
-{
-  g_assert_true (wait_for (row_exists, host, 5000));
-  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
 }
 
 static gboolean
@@ -194,7 +71,7 @@ selected_page (void)
 static void
 assert_connected (JgTerminalPage *page)
 {
-  if (!wait_for (page_settled, page, TIMEOUT_MS))
+  if (!jg_test_gui_wait_for (page_settled, page, TIMEOUT_MS))
     {
       g_autofree char *log = jg_terminal_page_dup_log (page);
 
@@ -232,7 +109,7 @@ wait_for_text (JgTerminal *terminal,
 {
   TextWait wait = { terminal, needle };
 
-  return wait_for (terminal_has, &wait, TIMEOUT_MS);
+  return jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS);
 }
 
 static void
@@ -242,7 +119,7 @@ close_all_tabs (void)
 
   while (adw_tab_view_get_n_pages (view) > 0)
     adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 static guint
@@ -275,8 +152,8 @@ test_nothing_selected (void)
 
   add_vm ("vm-unselected", NULL);
   jg_sidebar_model_flush (model);
-  spin (100);
-  save_screenshot (GTK_WIDGET (window), "startup");
+  jg_test_gui_spin (100);
+  jg_test_gui_screenshot (GTK_WIDGET (window), "startup");
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
                     GTK_INVALID_LIST_POSITION);
   for (GtkWidget *item = gtk_widget_get_first_child (GTK_WIDGET (list)); item;
@@ -325,7 +202,7 @@ test_menus (void)
       GtkMenuButton *button = g_ptr_array_index (buttons, i);
 
       gtk_menu_button_popup (button);
-      spin (50);
+      jg_test_gui_spin (50);
       g_assert_nonnull (gtk_menu_button_get_popover (button));
       g_assert_true (gtk_widget_get_visible (GTK_WIDGET (gtk_menu_button_get_popover (button))));
       g_assert_nonnull (gtk_menu_button_get_menu_model (button));
@@ -336,7 +213,7 @@ test_menus (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
   overlay = GTK_WINDOW (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (overlay);
-  spin (50);
+  jg_test_gui_spin (50);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (overlay)));
   gtk_widget_set_visible (GTK_WIDGET (overlay), FALSE);
 }
@@ -378,7 +255,7 @@ test_collapse (void)
   jump_node = jg_sidebar_model_lookup_node (model, JG_HOST (jump));
   g_assert_true (jg_sidebar_model_get_expanded (model, jump_node));
 
-  row = find_row (JG_HOST (jump));
+  row = jg_test_gui_find_row (window, JG_HOST (jump));
   gtk_widget_grab_focus (GTK_WIDGET (row));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (jg_window_get_list_view (window)),
                                              "win.row-collapse", NULL));
@@ -404,7 +281,7 @@ test_connect_and_type (void)
 {
   JgHost *vm = add_vm ("vm-type", NULL);
   AdwTabView *view = jg_window_get_tab_view (window);
-  JgMachineRow *row = find_row (vm);
+  JgMachineRow *row = jg_test_gui_find_row (window, vm);
   JgTerminalPage *page;
   JgTerminal *terminal;
   g_autofree char *expected = NULL;
@@ -483,8 +360,8 @@ test_resize (void)
 
       wait.columns = vte_terminal_get_column_count (VTE_TERMINAL (terminal));
       gtk_window_set_default_size (GTK_WINDOW (window), widths[i], 500 + 100 * i);
-      g_assert_true (wait_for (grid_is, &wait, 5000));
-      spin (100);
+      g_assert_true (jg_test_gui_wait_for (grid_is, &wait, 5000));
+      jg_test_gui_spin (100);
 
       wait.rows = vte_terminal_get_row_count (VTE_TERMINAL (terminal));
       wait.columns = vte_terminal_get_column_count (VTE_TERMINAL (terminal));
@@ -497,7 +374,7 @@ test_resize (void)
           wait.attempt = i * 100 + attempt;
           cmd = g_strdup_printf ("echo \"SZ%d=$(stty size).\"\n", wait.attempt);
           vte_terminal_feed_child (VTE_TERMINAL (terminal), cmd, -1);
-          matched = wait_for (remote_size_matches, &wait, 1000);
+          matched = jg_test_gui_wait_for (remote_size_matches, &wait, 1000);
         }
       g_assert_true (matched);
     }
@@ -526,29 +403,12 @@ menu_has_action (GMenuModel *menu,
   return FALSE;
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The right-click menu has Connect, and Connect from it connects. */
 static void
 test_context_menu (void)
 {
   JgHost *vm = add_vm ("vm-menu", NULL);
-  JgMachineRow *row = find_row (vm);
+  JgMachineRow *row = jg_test_gui_find_row (window, vm);
   g_autofree char *label = NULL;
   GtkWidget *popover;
   JgTerminalPage *page;
@@ -560,9 +420,9 @@ test_context_menu (void)
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.remove", NULL));
 
   jg_machine_row_popup_menu (row, 10, 10);
-  popover = find_descendant (GTK_WIDGET (row), GTK_TYPE_POPOVER_MENU);
+  popover = jg_test_gui_find (GTK_WIDGET (row), GTK_TYPE_POPOVER_MENU);
   g_assert_nonnull (popover);
-  spin (50);
+  jg_test_gui_spin (50);
   g_assert_true (gtk_widget_get_visible (popover));
 
   /* What the "Connect" item does. */
@@ -596,7 +456,7 @@ test_host_key_unknown (void)
   vm = add_vm ("vm-new-key", known);
   page = jg_window_connect (window, vm);
 
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   dialog = jg_window_get_prompt_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (dialog)), ==,
@@ -606,8 +466,8 @@ test_host_key_unknown (void)
   g_assert_nonnull (strstr (body, "vm-new-key"));
   g_assert_nonnull (strstr (body, "lab-jump"));      /* reached through */
   g_assert_nonnull (strstr (body, "ssh-ed25519"));
-  spin (300);
-  save_screenshot (GTK_WIDGET (dialog), "host-key-dialog");
+  jg_test_gui_spin (300);
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "host-key-dialog");
 
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "accept");
   assert_connected (page);
@@ -656,16 +516,16 @@ test_host_key_changed (void)
 
   vm = add_vm ("vm-changed-key", known);
   page = jg_window_connect (window, vm);
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   g_assert_null (jg_window_get_prompt_dialog (window));
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_FAILED);
   error = jg_terminal_page_get_error (page);
   g_assert_error ((GError *) error, JG_CONNECTION_ERROR, JG_CONNECTION_ERROR_HOST_KEY_CHANGED);
-  spin (100);
+  jg_test_gui_spin (100);
   g_assert_nonnull (find_mapped_status_page (GTK_WIDGET (page), "Host Key Changed"));
   jg_terminal_page_set_show_log (page, TRUE);
-  spin (500);
-  save_screenshot (GTK_WIDGET (window), "host-key-changed");
+  jg_test_gui_spin (500);
+  jg_test_gui_screenshot (GTK_WIDGET (window), "host-key-changed");
   /* The file was not touched. */
   {
     g_autofree char *after = NULL;
@@ -710,7 +570,7 @@ test_remove_undo (void)
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   guint position, n;
-  JgMachineRow *row = find_row (vm);
+  JgMachineRow *row = jg_test_gui_find_row (window, vm);
 
   g_object_ref (vm);
   n = g_list_model_get_n_items (G_LIST_MODEL (inventory));
@@ -732,9 +592,9 @@ test_remove_undo (void)
   g_assert_null (strstr (contents, id));
   g_clear_pointer (&contents, g_free);
 
-  g_assert_true (wait_for (undo_button_shown, NULL, 5000));
+  g_assert_true (jg_test_gui_wait_for (undo_button_shown, NULL, 5000));
   g_signal_emit_by_name (find_button (GTK_WIDGET (window), "_Undo"), "clicked");
-  spin (50);
+  jg_test_gui_spin (50);
 
   g_assert_true (jg_inventory_find_by_id (inventory, id) == vm);
   {
@@ -743,7 +603,7 @@ test_remove_undo (void)
     g_assert_true (again == vm);
   }
   g_assert_nonnull (jg_sidebar_model_lookup_node (jg_window_get_sidebar_model (window), vm));
-  g_assert_nonnull (find_row (vm));
+  g_assert_nonnull (jg_test_gui_find_row (window, vm));
   g_assert_true (jg_application_save_now (app, &error));
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, id));
@@ -755,7 +615,7 @@ static void
 test_filter (void)
 {
   JgSidebarModel *model = jg_window_get_sidebar_model (window);
-  g_autoptr(JgHost) own = lab_host (JG_TYPE_MACHINE, "my-laptop", "OWN", NULL, NULL);
+  g_autoptr(JgHost) own = jg_test_lab_host (lab, JG_TYPE_MACHINE, "my-laptop", "OWN", NULL, NULL);
   JgHost *vm = add_vm ("filter-target-vm", NULL);
   guint all;
 
@@ -799,7 +659,7 @@ list_covers_rows (gpointer data)
 static gboolean
 row_on_screen (gpointer host)
 {
-  JgMachineRow *row = find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
+  JgMachineRow *row = jg_test_gui_lookup_row (window, host);
 
   return row != NULL && gtk_widget_get_mapped (GTK_WIDGET (row))
          && gtk_widget_get_height (GTK_WIDGET (row)) > 0;
@@ -819,31 +679,32 @@ test_long_list (void)
     {
       g_autofree char *name = g_strdup_printf ("bulk-%03u", i);
 
-      g_ptr_array_add (vms, lab_host (JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump), NULL));
+      g_ptr_array_add (vms, jg_test_lab_host (lab, JG_TYPE_MACHINE, name, "VM1", JG_HOST (jump),
+                                              NULL));
       jg_inventory_add (inventory, g_ptr_array_index (vms, i));
     }
   jg_sidebar_model_flush (jg_window_get_sidebar_model (window));
   g_assert_cmpuint (count_rows (), >, 600);
-  g_assert_true (wait_for (list_covers_rows, window, 5000));
+  g_assert_true (jg_test_gui_wait_for (list_covers_rows, window, 5000));
 
   /* typed and cleared */
   jg_window_start_search (window, "bulk-59");
-  spin (100);
+  jg_test_gui_spin (100);
   g_assert_cmpuint (count_rows (), <, 20);
   jg_window_start_search (window, "");
-  spin (100);
+  jg_test_gui_spin (100);
   g_assert_cmpuint (count_rows (), >, 600);
-  g_assert_true (wait_for (list_covers_rows, window, 5000));
+  g_assert_true (jg_test_gui_wait_for (list_covers_rows, window, 5000));
   adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (jg_window_get_list_view (window)));
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-  g_assert_true (wait_for (row_on_screen, g_ptr_array_index (vms, 599), 5000));
+  g_assert_true (jg_test_gui_wait_for (row_on_screen, g_ptr_array_index (vms, 599), 5000));
   gtk_adjustment_set_value (adjustment, 0);
 
   /* a window that opens on the long list */
   second = jg_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (second), 900, 600);
   gtk_window_present (GTK_WINDOW (second));
-  g_assert_true (wait_for (list_covers_rows, second, 5000));
+  g_assert_true (jg_test_gui_wait_for (list_covers_rows, second, 5000));
   gtk_window_destroy (GTK_WINDOW (second));
 
   for (guint i = 0; i < vms->len; i++)
@@ -883,8 +744,8 @@ test_editor_validation (void)
 
   gtk_editable_set_text (port, "99999");
   g_assert_false (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
-  spin (300);
-  save_screenshot (GTK_WIDGET (editor), "editor-invalid");
+  jg_test_gui_spin (300);
+  jg_test_gui_screenshot (GTK_WIDGET (editor), "editor-invalid");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (port), "error"));
   g_assert_false (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
   g_assert_cmpuint (jg_host_get_port (vm), ==, 22);
@@ -933,7 +794,8 @@ static void
 test_disconnect_remove (void)
 {
   static const char pub[] = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOMqqnkVzrm0SdG6UOoqKLsabgH5C9okWi0dh2l9GKJl test";
-  g_autoptr(JgHost) own = lab_host (JG_TYPE_MACHINE, "own-disconnect", "OWN", NULL, NULL);
+  g_autoptr(JgHost) own = jg_test_lab_host (lab, JG_TYPE_MACHINE, "own-disconnect", "OWN",
+                                            NULL, NULL);
   g_autoptr(JgKey) key = jg_key_new_from_public_line (pub, NULL);
   g_autofree char *id = g_strdup (jg_host_get_id (own));
   g_autofree char *command = jg_install_script_uninstall_command (id);
@@ -955,7 +817,7 @@ test_disconnect_remove (void)
 
   editor = jg_window_edit_host (window, own);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.disconnect", NULL));
-  spin (100);
+  jg_test_gui_spin (100);
   dialog = find_message_dialog (editor);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "keeps running"));
@@ -964,10 +826,10 @@ test_disconnect_remove (void)
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, command);
   g_assert_true (g_str_has_suffix (command, ".sh --uninstall"));
   g_assert_nonnull (strstr (command, id));
-  save_screenshot (GTK_WIDGET (dialog), "disconnect-remove");
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "disconnect-remove");
 
   adw_message_dialog_response (dialog, "remove");
-  spin (100);
+  jg_test_gui_spin (100);
   g_assert_null (jg_inventory_find_by_id (inventory, id));
   g_assert_true (jg_application_save_now (app, &error));
   g_assert_no_error (error);
@@ -1014,13 +876,14 @@ main (int   argc,
       g_assert_null (jg_application_get_load_error (app));
       inventory = jg_application_get_inventory (app);
 
-      jump = JG_JUMP_HOST (lab_host (JG_TYPE_JUMP_HOST, "lab-jump", "JUMP", NULL, NULL));
+      jump = JG_JUMP_HOST (jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "lab-jump", "JUMP",
+                                             NULL, NULL));
       jg_inventory_add (inventory, JG_HOST (jump));
 
       window = jg_window_new (app);
       gtk_window_set_default_size (GTK_WINDOW (window), 1100, 700);
       gtk_window_present (GTK_WINDOW (window));
-      spin (200);
+      jg_test_gui_spin (200);
 
       g_test_add_func ("/gui/nothing-selected", test_nothing_selected);
       g_test_add_func ("/gui/connect-and-type", test_connect_and_type);
@@ -1044,7 +907,7 @@ main (int   argc,
     {
       close_all_tabs ();
       gtk_window_destroy (GTK_WINDOW (window));
-      spin (100);
+      jg_test_gui_spin (100);
     }
   g_clear_object (&jump);
   g_clear_object (&app);

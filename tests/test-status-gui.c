@@ -25,6 +25,7 @@
 #include "jg-status-monitor.h"
 #include "jg-test-dialog.h"
 #include "jg-test-gui.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-test-proc.h"
 #include "jg-window.h"
@@ -51,31 +52,15 @@ lab_get (const char *key)
   return value;
 }
 
+/* A host for the lab's machine @prefix, added to the inventory. */
 static JgHost *
 lab_host (GType       type,
           const char *name,
           const char *prefix,
           JgHost     *via)
 {
-  g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
-  g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
-  JgHost *host;
+  JgHost *host = jg_test_lab_host (lab, type, name, prefix, via, NULL);
 
-  if (type == JG_TYPE_JUMP_HOST)
-    host = JG_HOST (jg_jump_host_new ());
-  else
-    host = JG_HOST (jg_machine_new (g_str_equal (prefix, "OWN") ? JG_MACHINE_KIND_OWN
-                                                                : JG_MACHINE_KIND_VIRTUAL));
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, lab_get (name_key));
-  jg_host_set_port (host, atoi (lab_get (port_key)));
-  jg_host_set_user (host, lab_get ("JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, lab_get ("JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, lab_get ("JG_LAB_KNOWN_HOSTS"));
-  if (via != NULL)
-    jg_host_set_jump_id (host, jg_host_get_id (via));
   jg_inventory_add (inventory, host);
   return host;
 }
@@ -100,46 +85,11 @@ start_host (const char *name)
 
 /* ------------------------------------------------------------- sidebar */
 
-static JgMachineRow *
-find_row_in (GtkWidget *widget,
-             JgHost    *host)
-{
-  if (JG_IS_MACHINE_ROW (widget))
-    {
-      JgSidebarNode *node = jg_machine_row_get_node (JG_MACHINE_ROW (widget));
-
-      if (node != NULL && jg_sidebar_node_get_host (node) == host)
-        return JG_MACHINE_ROW (widget);
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      JgMachineRow *row = find_row_in (child, host);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
-}
-
-static gboolean
-row_exists (gpointer host)
-{
-  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host) != NULL;
-}
-
-static JgMachineRow *
-find_row (JgHost *host)
-{
-  g_assert_true (jg_test_gui_wait_for (row_exists, host, 5000));
-  return find_row_in (GTK_WIDGET (jg_window_get_list_view (window)), host);
-}
-
 /* The row's status dot (a GtkImage styled jg-status), or NULL. */
 static GtkWidget *
 row_dot (JgHost *host)
 {
-  JgMachineRow *row = find_row (host);
+  JgMachineRow *row = jg_test_gui_find_row (window, host);
 
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (row)); child;
        child = gtk_widget_get_next_sibling (child))
@@ -609,7 +559,7 @@ find_test_dialog (void)
 static void
 test_dialog (void)
 {
-  JgMachineRow *row = find_row (vm1);
+  JgMachineRow *row = jg_test_gui_find_row (window, vm1);
   JgTestDialog *dialog;
   JgDiagnosis *diagnosis;
   GPtrArray *checks;

@@ -27,6 +27,7 @@
 #include "jg-probe.h"
 #include "jg-session-private.h"
 #include "jg-store.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-test-proc.h"
 
@@ -45,26 +46,6 @@ lab_get (const char *key)
   return value;
 }
 
-static void
-set_common (JgHost     *host,
-            const char *name,
-            const char *lab_host)
-{
-  g_autofree char *k_name = g_strdup_printf ("JG_LAB_%s_NAME", lab_host);
-  g_autofree char *k_port = g_strdup_printf ("JG_LAB_%s_PORT", lab_host);
-  g_autofree char *id = g_uuid_string_random ();
-
-  jg_host_set_id (host, id);
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, lab_get (k_name));
-  jg_host_set_port (host, atoi (lab_get (k_port)));
-  jg_host_set_user (host, lab_get ("JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, lab_get ("JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, known_hosts);
-}
-
 typedef struct
 {
   JgInventory *inventory;
@@ -78,21 +59,14 @@ static Lab *
 lab_inventory (void)
 {
   Lab *l = g_new0 (Lab, 1);
-  g_autoptr(JgHost) jump2 = JG_HOST (jg_jump_host_new ());
+  g_autoptr(JgHost) jump2 = NULL;
 
   l->inventory = jg_inventory_new ();
-  l->jump = JG_HOST (jg_jump_host_new ());
-  set_common (l->jump, "jump", "JUMP");
-  set_common (jump2, "jump2", "JUMP2");
-  jg_host_set_jump_id (jump2, jg_host_get_id (l->jump));
-  l->vm1 = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
-  set_common (l->vm1, "vm1", "VM1");
-  jg_host_set_jump_id (l->vm1, jg_host_get_id (l->jump));
-  l->vm2 = JG_HOST (jg_machine_new (JG_MACHINE_KIND_VIRTUAL));
-  set_common (l->vm2, "vm2", "VM2");
-  jg_host_set_jump_id (l->vm2, jg_host_get_id (jump2));
-  l->own = JG_HOST (jg_machine_new (JG_MACHINE_KIND_OWN));
-  set_common (l->own, "own", "OWN");
+  l->jump = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "jump", "JUMP", NULL, known_hosts);
+  jump2 = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "jump2", "JUMP2", l->jump, known_hosts);
+  l->vm1 = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm1", "VM1", l->jump, known_hosts);
+  l->vm2 = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm2", "VM2", jump2, known_hosts);
+  l->own = jg_test_lab_host (lab, JG_TYPE_MACHINE, "own", "OWN", NULL, known_hosts);
 
   jg_inventory_add (l->inventory, l->jump);
   jg_inventory_add (l->inventory, jump2);

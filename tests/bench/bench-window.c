@@ -34,6 +34,7 @@
 
 #include "jg-application.h"
 #include "jg-session-private.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
@@ -354,8 +355,8 @@ run_tabs (guint n)
 {
   g_autoptr(JgApplication) app = NULL;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JgJumpHost) jump = jg_jump_host_new ();
-  g_autoptr(JgMachine) vm = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
+  g_autoptr(JgHost) jump = NULL;
+  g_autoptr(JgHost) vm = NULL;
   JgTestLab *lab;
   JgWindow *window;
   JgInventory *inventory;
@@ -375,24 +376,10 @@ run_tabs (guint n)
       g_settings_set_int (settings, "scrollback-lines", 0);
   }
   inventory = jg_application_get_inventory (app);
-  for (int i = 0; i < 2; i++)
-    {
-      JgHost *host = i == 0 ? JG_HOST (jump) : JG_HOST (vm);
-      const char *prefix = i == 0 ? "JUMP" : "VM1";
-      g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
-      g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
-
-      jg_host_set_name (host, i == 0 ? "jump" : "vm1");
-      jg_host_set_hostname (host, jg_test_lab_get (lab, name_key));
-      jg_host_set_port (host, atoi (jg_test_lab_get (lab, port_key)));
-      jg_host_set_user (host, jg_test_lab_get (lab, "JG_LAB_USER"));
-      jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-      jg_host_set_identity_file (host, jg_test_lab_get (lab, "JG_LAB_KEY"));
-      jg_host_set_known_hosts_file (host, jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"));
-    }
-  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
-  jg_inventory_add (inventory, JG_HOST (jump));
-  jg_inventory_add (inventory, JG_HOST (vm));
+  jump = jg_test_lab_host (lab, JG_TYPE_JUMP_HOST, "jump", "JUMP", NULL, NULL);
+  vm = jg_test_lab_host (lab, JG_TYPE_MACHINE, "vm1", "VM1", jump, NULL);
+  jg_inventory_add (inventory, jump);
+  jg_inventory_add (inventory, vm);
 
   /* One tab first, so that what every process pays once (VTE, fonts, the
    * first libssh session) is not counted per tab. */
@@ -406,7 +393,7 @@ run_tabs (guint n)
       if (round == 1)
         before = rss_kib ();
       for (guint i = 0; i < count; i++)
-        g_ptr_array_add (pages, jg_window_connect (window, JG_HOST (vm)));
+        g_ptr_array_add (pages, jg_window_connect (window, vm));
       while (connected < count && g_get_monotonic_time () < deadline)
         {
           connected = 0;
