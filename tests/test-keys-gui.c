@@ -1039,22 +1039,6 @@ static const char bus_config_text[] =
   "  </policy>\n"
   "</busconfig>\n";
 
-static gboolean
-keyring_ready (gpointer bus)
-{
-  g_autoptr(GVariant) reply = NULL;
-  gboolean owned = FALSE;
-
-  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
-                                       "org.freedesktop.DBus", "NameHasOwner",
-                                       g_variant_new ("(s)", "org.freedesktop.secrets"),
-                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                                       NULL);
-  if (reply != NULL)
-    g_variant_get (reply, "(b)", &owned);
-  return owned;
-}
-
 static int
 run_in_session (int    argc,
                 char **argv)
@@ -1064,6 +1048,7 @@ run_in_session (int    argc,
   char *self = g_file_read_link ("/proc/self/exe", NULL);
   g_autofree char *config_path = NULL;
   g_autofree char *config_arg = NULL;
+  g_autofree char *log_path = g_build_filename (tmpdir, "keyring.log", NULL);
   int status = 0;
   static const struct { const char *name, *path; } dirs_env[] = {
     { "HOME", "home" },
@@ -1111,11 +1096,13 @@ run_in_session (int    argc,
   g_ptr_array_add (args, (char *) "dbus-run-session");
   g_ptr_array_add (args, config_arg);
   g_ptr_array_add (args, (char *) "--");
-  g_ptr_array_add (args, (char *) "/bin/sh");
-  g_ptr_array_add (args, (char *) "-c");
-  /* A keyring unlocked with a password of its own, as a login does; it
-   * ends with the bus. */
-  g_ptr_array_add (args, (char *) "printf jumpgate | env -u DISPLAY -u WAYLAND_DISPLAY gnome-keyring-daemon --foreground --unlock --components=secrets >\"$JG_KEYS_GUI_DIR/keyring.log\" 2>&1 & exec \"$0\" \"$@\"");
+  /* A keyring unlocked with a password of its own, as a login does, and
+   * ready before the tests start; it ends with the bus. */
+  g_ptr_array_add (args, (char *) JG_TEST_SRCDIR "/with-keyring");
+  g_ptr_array_add (args, (char *) "--log");
+  g_ptr_array_add (args, log_path);
+  g_ptr_array_add (args, (char *) "jumpgate");
+  g_ptr_array_add (args, (char *) "--");
   g_ptr_array_add (args, self);
   for (int i = 1; i < argc; i++)
     g_ptr_array_add (args, argv[i]);
@@ -1168,12 +1155,6 @@ main (int   argc,
   tmpdir = g_strdup (g_getenv (IN_SESSION));
   needles = g_ptr_array_new_with_free_func (g_free);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  {
-    g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
-
-    g_assert_no_error (error);
-    g_assert_true (wait_for (keyring_ready, bus, TIMEOUT_MS));
-  }
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();

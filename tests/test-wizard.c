@@ -668,7 +668,9 @@ test_cli_key_file (void)
 }
 
 /* Without --key: a new key in a real keyring (gnome-keyring-daemon in a
- * dbus-run-session of its own) and the machine in machines.json. */
+ * dbus-run-session of its own, started by tests/with-keyring, which waits
+ * until it is unlocked and owns the Secret Service) and the machine in
+ * machines.json. */
 static void
 test_cli_keyring (void)
 {
@@ -695,13 +697,13 @@ test_cli_keyring (void)
   {
     const char *argv[] = {
       "/usr/bin/env", "-u", "DBUS_SESSION_BUS_ADDRESS", "-u", "XDG_CONFIG_HOME", "-u", "XDG_DATA_HOME",
-      fmt ("HOME=%s", home), dbus, "--", "/bin/sh", "-c",
-      "eval \"$(printf pw | gnome-keyring-daemon --unlock --components=secrets)\" >/dev/null && "
-      "\"$0\" --install-script 203.0.113.7 --user deploy",
-      jumpgate, NULL
+      fmt ("HOME=%s", home), dbus, "--", JG_TEST_SRCDIR "/with-keyring", "pw", "--",
+      jumpgate, "--install-script", "203.0.113.7", "--user", "deploy", NULL
     };
+    int status = jg_test_run (argv, tmpdir, &out, &err);
 
-    g_assert_cmpint (jg_test_run (argv, tmpdir, &out, &err), ==, 0);
+    if (status != 0)
+      g_error ("jumpgate --install-script with a keyring exited %d:\n%s", status, err);
   }
   g_assert_nonnull (strstr (err, "added “203.0.113.7” to Your Own Machines"));
   id = script_value (out, "jg_id");
