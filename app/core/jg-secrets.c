@@ -292,6 +292,14 @@ set_error (Waiter  *w,
            GError  *local_error,
            GError **error)
 {
+  /* libsecret can fail without saying why: when its prompt was dismissed,
+   * the keyring stayed locked */
+  if (local_error == NULL)
+    {
+      g_debug ("secrets: the call failed with no error");
+      set_locked_error (w, error);
+      return;
+    }
   g_debug ("secrets: %s (%s %d)", local_error->message,
            g_quark_to_string (local_error->domain), local_error->code);
 
