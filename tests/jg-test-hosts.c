@@ -16,24 +16,17 @@ lab_get (JgTestLab  *lab,
   return value;
 }
 
-JgHost *
-jg_test_lab_host (JgTestLab  *lab,
-                  GType       type,
-                  const char *name,
-                  const char *prefix,
-                  JgHost     *via,
-                  const char *known_hosts)
+void
+jg_test_lab_set_host (JgTestLab  *lab,
+                      JgHost     *host,
+                      const char *name,
+                      const char *prefix,
+                      JgHost     *via,
+                      const char *known_hosts)
 {
   g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
   g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
-  JgHost *host;
 
-  g_assert_true (type == JG_TYPE_JUMP_HOST || type == JG_TYPE_MACHINE);
-  if (type == JG_TYPE_JUMP_HOST)
-    host = JG_HOST (jg_jump_host_new ());
-  else
-    host = JG_HOST (jg_machine_new (g_str_equal (prefix, "OWN") ? JG_MACHINE_KIND_OWN
-                                                                : JG_MACHINE_KIND_VIRTUAL));
   jg_host_set_name (host, name);
   jg_host_set_hostname (host, lab_get (lab, name_key));
   jg_host_set_port (host, atoi (lab_get (lab, port_key)));
@@ -45,5 +38,24 @@ jg_test_lab_host (JgTestLab  *lab,
                                                           : lab_get (lab, "JG_LAB_KNOWN_HOSTS"));
   if (via != NULL)
     jg_host_set_jump_id (host, jg_host_get_id (via));
+}
+
+JgHost *
+jg_test_lab_host (JgTestLab  *lab,
+                  GType       type,
+                  const char *name,
+                  const char *prefix,
+                  JgHost     *via,
+                  const char *known_hosts)
+{
+  JgHost *host;
+
+  g_assert_true (type == JG_TYPE_JUMP_HOST || type == JG_TYPE_MACHINE);
+  if (type == JG_TYPE_JUMP_HOST)
+    host = JG_HOST (jg_jump_host_new ());
+  else
+    host = JG_HOST (jg_machine_new (g_str_equal (prefix, "OWN") ? JG_MACHINE_KIND_OWN
+                                                                : JG_MACHINE_KIND_VIRTUAL));
+  jg_test_lab_set_host (lab, host, name, prefix, via, known_hosts);
   return host;
 }

@@ -24,4 +24,12 @@ JgHost *jg_test_lab_host (JgTestLab  *lab,
                           JgHost     *via,
                           const char *known_hosts);
 
+/* The same for a host that exists already (its type and kind stay). */
+void    jg_test_lab_set_host (JgTestLab  *lab,
+                              JgHost     *host,
+                              const char *name,
+                              const char *prefix,
+                              JgHost     *via,
+                              const char *known_hosts);
+
 G_END_DECLS

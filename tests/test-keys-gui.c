@@ -29,6 +29,7 @@
 #include "jg-machine-editor.h"
 #include "jg-preferences.h"
 #include "jg-secrets.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
 
@@ -572,24 +573,6 @@ close_all_tabs (void)
   spin (100);
 }
 
-static void
-set_lab_host (JgHost     *host,
-              const char *name,
-              const char *prefix)
-{
-  g_autofree char *name_key = g_strdup_printf ("JG_LAB_%s_NAME", prefix);
-  g_autofree char *port_key = g_strdup_printf ("JG_LAB_%s_PORT", prefix);
-
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, jg_test_lab_get (lab, name_key));
-  jg_host_set_port (host, atoi (jg_test_lab_get (lab, port_key)));
-  jg_host_set_user (host, jg_test_lab_get (lab, "JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, jg_test_lab_get (lab, "JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, jg_test_lab_get (lab, "JG_LAB_KNOWN_HOSTS"));
-}
-
 /* Answers the shown password prompt with @password, "Remember in keyring"
  * set to @remember; returns the dialog's body. */
 static char *
@@ -643,8 +626,7 @@ test_remember_password (void)
   password = jg_test_lab_get (lab, "JG_LAB_PASSWORD");
   g_ptr_array_add (needles, g_strdup (password));
   g_ptr_array_add (needles, g_strdup ("not-the-password"));
-  set_lab_host (JG_HOST (vm), "vm-password", "VM1");
-  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+  jg_test_lab_set_host (lab, JG_HOST (vm), "vm-password", "VM1", JG_HOST (jump), NULL);
   jg_host_set_user (JG_HOST (vm), pw_user);
   jg_host_set_auth (JG_HOST (vm), JG_AUTH_PASSWORD);
   jg_host_set_identity_file (JG_HOST (vm), NULL);
@@ -713,8 +695,7 @@ test_remember_password (void)
   {
     g_autoptr(JgMachine) other = jg_machine_new (JG_MACHINE_KIND_VIRTUAL);
 
-    set_lab_host (JG_HOST (other), "vm-wrong-password", "VM1");
-    jg_host_set_jump_id (JG_HOST (other), jg_host_get_id (JG_HOST (jump)));
+    jg_test_lab_set_host (lab, JG_HOST (other), "vm-wrong-password", "VM1", JG_HOST (jump), NULL);
     jg_host_set_user (JG_HOST (other), pw_user);
     jg_host_set_auth (JG_HOST (other), JG_AUTH_PASSWORD);
     jg_host_set_identity_file (JG_HOST (other), NULL);
@@ -887,8 +868,7 @@ test_install_key (void)
   add_private_needles (key);
   base = jg_key_dup_public_base (key);
 
-  set_lab_host (JG_HOST (vm), "vm-install", "VM1");
-  jg_host_set_jump_id (JG_HOST (vm), jg_host_get_id (JG_HOST (jump)));
+  jg_test_lab_set_host (lab, JG_HOST (vm), "vm-install", "VM1", JG_HOST (jump), NULL);
   jg_host_set_user (JG_HOST (vm), pw_user);
   jg_host_set_auth (JG_HOST (vm), JG_AUTH_PASSWORD);
   jg_host_set_identity_file (JG_HOST (vm), NULL);
@@ -1177,7 +1157,7 @@ main (int   argc,
   else
     {
       jump = jg_jump_host_new ();
-      set_lab_host (JG_HOST (jump), "lab-jump", "JUMP");
+      jg_test_lab_set_host (lab, JG_HOST (jump), "lab-jump", "JUMP", NULL, NULL);
       jg_inventory_add (inventory, JG_HOST (jump));
     }
 

@@ -43,6 +43,7 @@
 #include "jg-keys.h"
 #include "jg-secrets.h"
 #include "jg-store.h"
+#include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 
 #define ENV_DIR "JG_KEYS_TEST_DIR"
@@ -1956,28 +1957,6 @@ on_lab_progress (JgConnection     *connection,
     g_printerr ("# [%u %s] %s\n", hop, jg_connection_step_to_string (step), detail);
 }
 
-static void
-set_lab_host (JgTestLab  *lab,
-              JgHost     *host,
-              const char *name,
-              const char *lab_name,
-              const char *known_hosts)
-{
-  g_autofree char *k_name = g_strdup_printf ("JG_LAB_%s_NAME", lab_name);
-  g_autofree char *k_port = g_strdup_printf ("JG_LAB_%s_PORT", lab_name);
-  g_autofree char *id = g_uuid_string_random ();
-
-  jg_host_set_id (host, id);
-  jg_host_set_name (host, name);
-  jg_host_set_hostname (host, jg_test_lab_get (lab, k_name));
-  jg_host_set_port (host, atoi (jg_test_lab_get (lab, k_port)));
-  jg_host_set_user (host, jg_test_lab_get (lab, "JG_LAB_USER"));
-  jg_host_set_auth (host, JG_AUTH_KEY_FILE);
-  jg_host_set_identity_file (host, jg_test_lab_get (lab, "JG_LAB_KEY"));
-  jg_host_set_identities_only (host, TRUE);
-  jg_host_set_known_hosts_file (host, known_hosts);
-}
-
 static gboolean
 install_on (JgInventory  *inventory,
             JgHost       *host,
@@ -2228,9 +2207,8 @@ test_lab_install_and_login (void)
   g_assert_no_error (error);
 
   /* jump (key file) → vm1 as the password user, by password */
-  set_lab_host (lab, JG_HOST (jump), "jump", "JUMP", known_hosts);
-  set_lab_host (lab, JG_HOST (vm1), "vm1", "VM1", known_hosts);
-  jg_host_set_jump_id (JG_HOST (vm1), jg_host_get_id (JG_HOST (jump)));
+  jg_test_lab_set_host (lab, JG_HOST (jump), "jump", "JUMP", NULL, known_hosts);
+  jg_test_lab_set_host (lab, JG_HOST (vm1), "vm1", "VM1", JG_HOST (jump), known_hosts);
   jg_host_set_user (JG_HOST (vm1), pw_user);
   jg_host_set_auth (JG_HOST (vm1), JG_AUTH_PASSWORD);
   jg_host_set_identity_file (JG_HOST (vm1), NULL);
@@ -2336,9 +2314,8 @@ start_password_lab (JgInventory  *inventory,
   g_file_set_contents (known_hosts, known, -1, &error);
   g_assert_no_error (error);
 
-  set_lab_host (lab, JG_HOST (jump), "jump", "JUMP", known_hosts);
-  set_lab_host (lab, JG_HOST (vm1), "vm1", "VM1", known_hosts);
-  jg_host_set_jump_id (JG_HOST (vm1), jg_host_get_id (JG_HOST (jump)));
+  jg_test_lab_set_host (lab, JG_HOST (jump), "jump", "JUMP", NULL, known_hosts);
+  jg_test_lab_set_host (lab, JG_HOST (vm1), "vm1", "VM1", JG_HOST (jump), known_hosts);
   jg_host_set_user (JG_HOST (vm1), pw_user);
   jg_host_set_auth (JG_HOST (vm1), JG_AUTH_PASSWORD);
   jg_host_set_identity_file (JG_HOST (vm1), NULL);
@@ -2504,7 +2481,7 @@ test_lab_remembered_passphrase (void)
   add_needle (passphrase);
 
   /* the own machine, directly, with the encrypted key file */
-  set_lab_host (lab, JG_HOST (own), "own", "OWN", known_hosts);
+  jg_test_lab_set_host (lab, JG_HOST (own), "own", "OWN", NULL, known_hosts);
   jg_host_set_identity_file (JG_HOST (own), jg_test_lab_get (lab, "JG_LAB_KEY_ENC"));
   jg_host_set_remember_password (JG_HOST (own), TRUE);
   jg_inventory_add (inventory, JG_HOST (own));
