@@ -631,6 +631,13 @@ test_filter (void)
   /* Section, jump host, the one machine. */
   g_assert_cmpuint (count_rows (), ==, 3);
 
+  /* every word, in any order */
+  jg_sidebar_model_set_filter_text (model, "target  FILTER");
+  g_assert_true (tree_shows (vm));
+  g_assert_cmpuint (count_rows (), ==, 3);
+  jg_sidebar_model_set_filter_text (model, "filter-target no-such-word");
+  g_assert_cmpuint (count_rows (), ==, 0);
+
   jg_sidebar_model_set_filter_text (model, lab_get ("JG_LAB_OWN_NAME"));
   g_assert_true (tree_shows (own));
   g_assert_false (tree_shows (vm));

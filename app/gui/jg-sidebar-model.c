@@ -38,7 +38,7 @@ struct _JgSidebarModel
   guint               n_rows;       /* items in use */
   GArray             *flat;         /* Row: what update_rows () computes */
   char               *filter_text;
-  char               *needle;       /* casefolded filter_text, NULL if empty */
+  char              **needles;      /* casefolded words of filter_text, NULL if none */
   guint               rebuild_source;
 };
 
@@ -140,8 +140,13 @@ static gboolean
 node_matches (JgSidebarModel *self,
               JgSidebarNode  *node)
 {
-  return (node->host != NULL || node->rule != NULL)
-         && (self->needle == NULL || strstr (node->haystack, self->needle) != NULL);
+  if (node->host == NULL && node->rule == NULL)
+    return FALSE;
+  /* every word, in the name or the address ("web prod" finds "prod-web-2") */
+  for (guint i = 0; self->needles != NULL && self->needles[i] != NULL; i++)
+    if (strstr (node->haystack, self->needles[i]) == NULL)
+      return FALSE;
+  return TRUE;
 }
 
 /* Sets ->visible on @node and below; returns whether any flag changed. */
@@ -490,7 +495,7 @@ jg_sidebar_model_finalize (GObject *object)
   JgSidebarModel *self = JG_SIDEBAR_MODEL (object);
 
   g_clear_pointer (&self->filter_text, g_free);
-  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->needles, g_strfreev);
   g_clear_pointer (&self->flat, g_array_unref);
 
   G_OBJECT_CLASS (jg_sidebar_model_parent_class)->finalize (object);
@@ -605,8 +610,8 @@ jg_sidebar_model_get_filter_text (JgSidebarModel *self)
   return self->filter_text;
 }
 
-/* Keeps the hosts whose name or address contains @text (ignoring case), and
- * the groups that hold any of them. */
+/* Keeps the hosts whose name or address contains each word of @text
+ * (ignoring case), and the groups that hold any of them. */
 void
 jg_sidebar_model_set_filter_text (JgSidebarModel *self,
                                   const char     *text)
@@ -624,9 +629,18 @@ jg_sidebar_model_set_filter_text (JgSidebarModel *self,
   had_matches = jg_sidebar_model_get_has_matches (self);
   g_free (self->filter_text);
   self->filter_text = g_steal_pointer (&stripped);
-  g_clear_pointer (&self->needle, g_free);
+  g_clear_pointer (&self->needles, g_strfreev);
   if (self->filter_text[0] != '\0')
-    self->needle = g_utf8_casefold (self->filter_text, -1);
+    {
+      g_autofree char *folded = g_utf8_casefold (self->filter_text, -1);
+      g_auto(GStrv) words = g_strsplit_set (folded, " \t", -1);
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+      for (guint i = 0; words[i] != NULL; i++)
+        if (words[i][0] != '\0')
+          g_strv_builder_add (builder, words[i]);
+      self->needles = g_strv_builder_end (builder);
+    }
 
   if (update_visibility (self))
     update_rows (self);
