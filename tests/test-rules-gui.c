@@ -375,6 +375,25 @@ test_quick_connect_bad_input (void)
   gtk_editable_set_text (entry, "");
 }
 
+/* The button at or below @widget whose accessible label (its tooltip) is
+ * @label. */
+static GtkWidget *
+find_button_by_label (GtkWidget  *widget,
+                      const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_by_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 /* The jump host's editor lists its rules; a pattern that can never match
  * is flagged and keeps Save off; a good one is saved and shown. */
 static void
@@ -382,7 +401,7 @@ test_rules_editor (void)
 {
   GtkWindow *editor = jg_window_edit_host (window, jump);
   JgRulesGroup *group = JG_RULES_GROUP (jg_test_gui_find (GTK_WIDGET (editor), JG_TYPE_RULES_GROUP));
-  GtkWidget *row;
+  GtkWidget *row, *move_up;
   GtkEditable *patterns;
   GPtrArray *rules;
 
@@ -412,19 +431,31 @@ test_rules_editor (void)
   g_assert_true (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (patterns), "error"));
   jg_test_gui_screenshot (GTK_WIDGET (editor), "rules-editor");
+
+  /* The first rule that matches wins: the new one moves first, by its
+   * "Move Rule Up" button (the first rule's is off). */
+  move_up = find_button_by_label (row, "Move Rule Up");
+  g_assert_nonnull (move_up);
+  g_assert_false (gtk_widget_get_sensitive (find_button_by_label (jg_rules_group_get_row (group, 0),
+                                                                  "Move Rule Up")));
+  g_assert_true (gtk_widget_get_sensitive (move_up));
+  g_signal_emit_by_name (move_up, "clicked");
+  g_assert_true (jg_rules_group_get_row (group, 0) == row);
+  g_assert_false (gtk_widget_get_sensitive (move_up));
+  g_assert_true (jg_machine_editor_is_valid (JG_MACHINE_EDITOR (editor)));
   g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
   gtk_window_destroy (editor);
 
   rules = jg_jump_host_get_rules (JG_JUMP_HOST (jump));
   g_assert_cmpuint (rules->len, ==, 2);
-  g_assert_cmpstr (((JgJumpRule *) rules->pdata[0])->patterns, ==, "*.lab");
-  g_assert_true (((JgJumpRule *) rules->pdata[0])->jump_user_from_target);
-  g_assert_cmpstr (((JgJumpRule *) rules->pdata[1])->patterns, ==, "*.test !db.test");
-  g_assert_cmpuint (((JgJumpRule *) rules->pdata[1])->port, ==, 2200);
+  g_assert_cmpstr (((JgJumpRule *) rules->pdata[1])->patterns, ==, "*.lab");
+  g_assert_true (((JgJumpRule *) rules->pdata[1])->jump_user_from_target);
+  g_assert_cmpstr (((JgJumpRule *) rules->pdata[0])->patterns, ==, "*.test !db.test");
+  g_assert_cmpuint (((JgJumpRule *) rules->pdata[0])->port, ==, 2200);
   g_assert_cmpuint (count_rule_rows (), ==, 2);
   jg_test_gui_screenshot (GTK_WIDGET (window), "rules-sidebar");
 
-  jg_jump_host_remove_rule (JG_JUMP_HOST (jump), 1);
+  jg_jump_host_remove_rule (JG_JUMP_HOST (jump), 0);
   g_assert_cmpuint (count_rule_rows (), ==, 1);
 }
 

@@ -5,7 +5,8 @@
  * and whether the jump host's login follows the destination's user (ssh's
  * `%r`). A rule that is not valid — patterns that can never match a host
  * (`!*`, only negations), a bad port — is marked where it is and named in
- * its subtitle; the editor keeps Save off meanwhile.
+ * its subtitle; the editor keeps Save off meanwhile. The first rule that
+ * matches wins, so rules can be moved up and down.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,6 +25,8 @@ typedef struct
   AdwEntryRow    *port;
   AdwEntryRow    *key_file;
   GtkSwitch      *follow;
+  GtkWidget      *up;
+  GtkWidget      *down;
   char           *problem;
 } RuleRow;
 
@@ -192,10 +195,84 @@ validate (JgRulesGroup *self)
 }
 
 static void
+update_move_buttons (JgRulesGroup *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      RuleRow *row = g_ptr_array_index (self->rows, i);
+
+      gtk_widget_set_sensitive (row->up, i > 0);
+      gtk_widget_set_sensitive (row->down, i + 1 < self->rows->len);
+    }
+}
+
+static void
 on_changed (JgRulesGroup *self)
 {
   validate (self);
+  update_move_buttons (self);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+static guint
+row_index (JgRulesGroup   *self,
+           AdwExpanderRow *expander)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    if (((RuleRow *) g_ptr_array_index (self->rows, i))->expander == expander)
+      return i;
+  return G_MAXUINT;
+}
+
+/* Moves the rule at @from to @to. A preferences group only appends, so
+ * the rows go in again in their new order. */
+void
+jg_rules_group_move_rule (JgRulesGroup *self,
+                          guint         from,
+                          guint         to)
+{
+  RuleRow *moved;
+
+  g_return_if_fail (JG_IS_RULES_GROUP (self));
+  g_return_if_fail (from < self->rows->len && to < self->rows->len);
+
+  if (from == to)
+    return;
+  moved = g_ptr_array_steal_index (self->rows, from);
+  g_ptr_array_insert (self->rows, to, moved);
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      RuleRow *row = g_ptr_array_index (self->rows, i);
+
+      g_object_ref (row->expander);
+      adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (row->expander));
+    }
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      RuleRow *row = g_ptr_array_index (self->rows, i);
+
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (row->expander));
+      g_object_unref (row->expander);
+    }
+  on_changed (self);
+}
+
+static void
+on_move_clicked (GtkButton    *button,
+                 JgRulesGroup *self)
+{
+  AdwExpanderRow *expander = g_object_get_data (G_OBJECT (button), "jg-rule-row");
+  int step = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "jg-step"));
+  guint index = row_index (self, expander);
+  RuleRow *row;
+
+  if (index == G_MAXUINT || (step < 0 && index == 0) || (step > 0 && index + 1 >= self->rows->len))
+    return;
+  jg_rules_group_move_rule (self, index, index + step);
+  /* the keyboard stays on the moved rule */
+  row = g_ptr_array_index (self->rows, index + step);
+  gtk_widget_grab_focus (gtk_widget_get_sensitive (GTK_WIDGET (button)) ? GTK_WIDGET (button)
+                         : step < 0 ? row->down : row->up);
 }
 
 static void
@@ -231,27 +308,55 @@ add_entry (RuleRow    *row,
   return entry;
 }
 
+/* A flat icon button of the rule's row, named for screen readers, in @box
+ * or else among the row's actions. */
+static GtkWidget *
+action_button (JgRulesGroup *self,
+               RuleRow      *row,
+               GtkBox       *box,
+               const char   *icon,
+               const char   *label,
+               GCallback     callback)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_add_css_class (button, "flat");
+  g_object_set_data (G_OBJECT (button), "jg-rule-row", row->expander);
+  g_signal_connect_object (button, "clicked", callback, self, 0);
+  if (box != NULL)
+    gtk_box_append (box, button);
+  else
+    adw_expander_row_add_action (row->expander, button);
+  return button;
+}
+
 static RuleRow *
 append_row (JgRulesGroup     *self,
             const JgJumpRule *rule)
 {
   RuleRow *row = g_new0 (RuleRow, 1);
   g_autofree char *port = rule->port != 0 ? g_strdup_printf ("%u", rule->port) : NULL;
-  GtkWidget *remove, *follow_row;
+  GtkWidget *follow_row, *move_box;
 
   row->expander = ADW_EXPANDER_ROW (adw_expander_row_new ());
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row->expander), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (row->expander), "jg-rule-row");
 
-  remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
-  gtk_widget_set_valign (remove, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (remove, _("Remove Rule"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Remove Rule"), -1);
-  gtk_widget_add_css_class (remove, "flat");
-  g_object_set_data (G_OBJECT (remove), "jg-rule-row", row->expander);
-  g_signal_connect_object (remove, "clicked", G_CALLBACK (on_remove_clicked), self, 0);
-  adw_expander_row_add_action (row->expander, remove);
+  /* Moving is at the start of the row, away from the expander's arrow. */
+  move_box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_set_valign (move_box, GTK_ALIGN_CENTER);
+  adw_expander_row_add_prefix (row->expander, move_box);
+  row->up = action_button (self, row, GTK_BOX (move_box), "go-up-symbolic", _("Move Rule Up"),
+                           G_CALLBACK (on_move_clicked));
+  g_object_set_data (G_OBJECT (row->up), "jg-step", GINT_TO_POINTER (-1));
+  row->down = action_button (self, row, GTK_BOX (move_box), "go-down-symbolic", _("Move Rule Down"),
+                             G_CALLBACK (on_move_clicked));
+  g_object_set_data (G_OBJECT (row->down), "jg-step", GINT_TO_POINTER (1));
+  action_button (self, row, NULL, "user-trash-symbolic", _("Remove Rule"),
+                 G_CALLBACK (on_remove_clicked));
 
   row->patterns = add_entry (row, _("Host Patterns, like *.example.org !db.example.org"), rule->patterns);
   row->user = add_entry (row, _("User (the destination’s own if empty)"), rule->user);
@@ -362,6 +467,7 @@ jg_rules_group_set_rules (JgRulesGroup *self,
   for (guint i = 0; rules != NULL && i < rules->len; i++)
     append_row (self, g_ptr_array_index (rules, i));
   validate (self);
+  update_move_buttons (self);
 }
 
 GPtrArray *

@@ -25,6 +25,10 @@ const char *jg_rules_group_get_problem  (JgRulesGroup *self);
 guint       jg_rules_group_get_n_rules  (JgRulesGroup *self);
 /* "Add Rule": a new, empty rule at the end, expanded; returns its row. */
 GtkWidget  *jg_rules_group_add_rule     (JgRulesGroup *self);
+/* Moves rule @from to position @to (the first rule that matches wins). */
+void        jg_rules_group_move_rule    (JgRulesGroup *self,
+                                         guint         from,
+                                         guint         to);
 /* The row (an AdwExpanderRow holding the rule's fields) of rule @index. */
 GtkWidget  *jg_rules_group_get_row      (JgRulesGroup *self,
                                          guint         index);
