@@ -33,18 +33,17 @@ jg_test_gui_spin (guint ms)
   jg_test_gui_wait_for (never, NULL, ms);
 }
 
-/* The first widget at or below @widget that @match accepts, depth first. */
-static GtkWidget *
-find_where (GtkWidget     *widget,
-            gboolean     (*match) (GtkWidget *widget, gconstpointer data),
-            gconstpointer  data)
+GtkWidget *
+jg_test_gui_find_where (GtkWidget     *widget,
+                        JgTestMatch    match,
+                        gconstpointer  data)
 {
   if (match (widget, data))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_where (child, match, data);
+      GtkWidget *found = jg_test_gui_find_where (child, match, data);
 
       if (found != NULL)
         return found;
@@ -63,7 +62,7 @@ GtkWidget *
 jg_test_gui_find (GtkWidget *widget,
                   GType      type)
 {
-  return find_where (widget, is_of_type, &type);
+  return jg_test_gui_find_where (widget, is_of_type, &type);
 }
 
 static gboolean
@@ -81,7 +80,7 @@ JgMachineRow *
 jg_test_gui_lookup_row (JgWindow *window,
                         JgHost   *host)
 {
-  GtkWidget *row = find_where (GTK_WIDGET (jg_window_get_list_view (window)), shows_host, host);
+  GtkWidget *row = jg_test_gui_find_where (GTK_WIDGET (jg_window_get_list_view (window)), shows_host, host);
 
   return row != NULL ? JG_MACHINE_ROW (row) : NULL;
 }

@@ -22,6 +22,12 @@ gboolean   jg_test_gui_wait_for       (JgTestCondition  condition,
                                        guint            timeout_ms);
 /* Runs the default main context for @ms. */
 void       jg_test_gui_spin           (guint            ms);
+typedef gboolean (*JgTestMatch) (GtkWidget *widget, gconstpointer data);
+
+/* The first widget at or below @widget that @match accepts, depth first. */
+GtkWidget *jg_test_gui_find_where     (GtkWidget       *widget,
+                                       JgTestMatch      match,
+                                       gconstpointer    data);
 /* The first widget of @type at or below @widget, depth first. */
 GtkWidget *jg_test_gui_find           (GtkWidget       *widget,
                                        GType            type);

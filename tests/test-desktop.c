@@ -295,22 +295,19 @@ close_all_tabs (void)
 }
 
 /* A label under @widget whose text holds @needle (a toast's title). */
+static gboolean
+is_label_with (GtkWidget     *widget,
+               gconstpointer  needle)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+         && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL;
+}
+
 static GtkWidget *
 find_label (GtkWidget  *widget,
             const char *needle)
 {
-  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
-      && strstr (gtk_label_get_text (GTK_LABEL (widget)), needle) != NULL)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_label (child, needle);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return jg_test_gui_find_where (widget, is_label_with, needle);
 }
 
 static gboolean

@@ -478,22 +478,19 @@ test_host_key_unknown (void)
   close_all_tabs ();
 }
 
+static gboolean
+is_mapped_status_page (GtkWidget     *widget,
+                       gconstpointer  title)
+{
+  return ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
+         && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0;
+}
+
 static GtkWidget *
 find_mapped_status_page (GtkWidget  *widget,
                          const char *title)
 {
-  if (ADW_IS_STATUS_PAGE (widget) && gtk_widget_get_mapped (widget)
-      && g_strcmp0 (adw_status_page_get_title (ADW_STATUS_PAGE (widget)), title) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_mapped_status_page (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return jg_test_gui_find_where (widget, is_mapped_status_page, title);
 }
 
 /* A changed host key is an error page in the tab, never a question. */
@@ -536,21 +533,18 @@ test_host_key_changed (void)
   close_all_tabs ();
 }
 
+static gboolean
+is_button_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
 static GtkButton *
 find_button (GtkWidget  *widget,
              const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return GTK_BUTTON (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkButton *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_BUTTON (jg_test_gui_find_where (widget, is_button_labelled, label));
 }
 
 static gboolean
@@ -719,22 +713,19 @@ test_long_list (void)
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static gboolean
+is_entry_row_titled (GtkWidget     *widget,
+                     gconstpointer  title)
+{
+  return ADW_IS_ENTRY_ROW (widget)
+         && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
 static GtkEditable *
 find_entry_row (GtkWidget  *widget,
                 const char *title)
 {
-  if (ADW_IS_ENTRY_ROW (widget)
-      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
-    return GTK_EDITABLE (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkEditable *found = find_entry_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_EDITABLE (jg_test_gui_find_where (widget, is_entry_row_titled, title));
 }
 
 /* Invalid input is marked and cannot be saved; valid input is. */

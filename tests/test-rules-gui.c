@@ -47,23 +47,31 @@ lab_get (const char *key)
 }
 
 /* The preferences row of @type whose title starts with @title_prefix. */
+typedef struct
+{
+  GType       type;
+  const char *title_prefix;
+} RowQuery;
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  data)
+{
+  const RowQuery *query = data;
+
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, query->type)
+         && g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                              query->title_prefix);
+}
+
 static GtkWidget *
 find_row (GtkWidget  *widget,
           GType       type,
           const char *title_prefix)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type) &&
-      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title_prefix))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, type, title_prefix);
+  RowQuery query = { type, title_prefix };
 
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return jg_test_gui_find_where (widget, is_row_titled, &query);
 }
 
 static GtkEditable *
@@ -377,21 +385,18 @@ test_quick_connect_bad_input (void)
 
 /* The button at or below @widget whose accessible label (its tooltip) is
  * @label. */
+static gboolean
+is_button_with_tooltip (GtkWidget     *widget,
+                        gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0;
+}
+
 static GtkWidget *
 find_button_by_label (GtkWidget  *widget,
                       const char *label)
 {
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_widget_get_tooltip_text (widget), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_by_label (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return jg_test_gui_find_where (widget, is_button_with_tooltip, label);
 }
 
 /* The jump host's editor lists its rules; a pattern that can never match

@@ -34,6 +34,7 @@
 
 #include "jg-application.h"
 #include "jg-session-private.h"
+#include "jg-test-gui.h"
 #include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
@@ -220,23 +221,6 @@ thread_cpu_us (void)
          + usage.ru_utime.tv_usec + usage.ru_stime.tv_usec;
 }
 
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static int
 run_filter (guint n)
 {
@@ -279,7 +263,7 @@ run_filter (guint n)
 
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
   model = jg_window_get_sidebar_model (window);
-  entry = GTK_EDITABLE (find_widget (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
+  entry = GTK_EDITABLE (jg_test_gui_find (GTK_WIDGET (window), GTK_TYPE_SEARCH_ENTRY));
   g_assert (entry != NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL);
   /* BENCH_FILTER_ROUNDS=N types the keys N times (for profiling) */
