@@ -418,6 +418,27 @@ test_context_menu (void)
   g_clear_pointer (&label, g_free);
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.copy-command", &label));
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.remove", NULL));
+  g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.install-key", &label));
+  g_assert_cmpstr (label, ==, "Install _Key…");
+  g_clear_pointer (&label, g_free);
+
+  /* "Install Key…" opens the key installer for this machine */
+  {
+    g_autofree char *heading = g_strdup_printf ("Install a Key on “%s”", jg_host_get_name (vm));
+    g_autoptr(GList) toplevels = NULL;
+    AdwMessageDialog *dialog = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "machine.install-key", NULL));
+    jg_test_gui_spin (50);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (ADW_IS_MESSAGE_DIALOG (l->data)
+          && g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+        dialog = l->data;
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (dialog)) == GTK_WINDOW (window));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+  }
 
   jg_machine_row_popup_menu (row, 10, 10);
   popover = jg_test_gui_find (GTK_WIDGET (row), GTK_TYPE_POPOVER_MENU);

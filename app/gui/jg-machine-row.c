@@ -592,6 +592,7 @@ jg_machine_row_class_init (JgMachineRowClass *klass)
                                    machine_action);
   gtk_widget_class_install_action (widget_class, "machine.edit", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.test", NULL, machine_action);
+  gtk_widget_class_install_action (widget_class, "machine.install-key", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.duplicate", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.copy-command", NULL, machine_action);
   gtk_widget_class_install_action (widget_class, "machine.remove", NULL, machine_action);

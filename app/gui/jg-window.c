@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "jg-destination.h"
+#include "jg-install-key.h"
 #include "jg-key-list.h"
 #include "jg-keys.h"
 #include "jg-secrets.h"
@@ -1245,6 +1246,17 @@ machine_action (GtkWidget  *widget,
     jg_window_remove_host (self, host);
   else if (g_str_equal (action_name, "win.test"))
     jg_test_dialog_new (GTK_WINDOW (self), self->inventory, host);
+  else if (g_str_equal (action_name, "win.install-key"))
+    {
+      g_autoptr(GError) error = NULL;
+      JgKeyList *keys = jg_key_list_get_default (&error);
+
+      if (keys == NULL)
+        jg_window_show_toast (self, error->message);
+      else
+        jg_install_key_show (GTK_WINDOW (self), self->inventory, host, keys,
+                             jg_host_get_key_id (host));
+    }
   else if (g_str_equal (action_name, "win.create-launcher"))
     jg_application_create_launcher (JG_APPLICATION (gtk_window_get_application (GTK_WINDOW (self))),
                                     GTK_WINDOW (self), host);
@@ -1830,6 +1842,7 @@ jg_window_class_init (JgWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.copy-command", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.remove", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.test", "s", machine_action);
+  gtk_widget_class_install_action (widget_class, "win.install-key", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.create-launcher", "s", machine_action);
   gtk_widget_class_install_action (widget_class, "win.add-vm", NULL, add_action);
   gtk_widget_class_install_action (widget_class, "win.add-own", NULL, add_action);
