@@ -479,6 +479,51 @@ write_config (const char *name,
   return path;
 }
 
+/* `ProxyJump %r@jump` (ssh_config(5) lets ProxyJump use %r): a rule's jump
+ * host logs in as the destination's user; a host's jump host as its user. */
+static void
+test_import_proxy_jump_user (void)
+{
+  g_autoptr(JgInventory) inventory = jg_inventory_new ();
+  g_autoptr(JgImportReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  JgHost *pj, *gate, *db;
+  JgJumpRule *rule;
+
+  path = write_config ("config-proxy-jump-r",
+    "Host *.pj\n"
+    "  User pat\n"
+    "  ProxyJump %r@pj.example.org\n"
+    "Host db.concrete\n"
+    "  User bob\n"
+    "  ProxyJump %r@gate.example.org:2222\n");
+  g_assert_true (jg_import_ssh_config (inventory, path, &report, &error));
+  g_assert_no_error (error);
+
+  pj = jg_inventory_find_by_name (inventory, "pj.example.org");
+  g_assert_true (JG_IS_JUMP_HOST (pj));
+  rule = g_ptr_array_index (jg_jump_host_get_rules (JG_JUMP_HOST (pj)), 0);
+  g_assert_cmpstr (rule->patterns, ==, "*.pj");
+  g_assert_cmpstr (rule->user, ==, "pat");
+  g_assert_true (rule->jump_user_from_target);
+  {
+    g_autoptr(JgRoute) route = resolve (inventory, "carol@web.pj");
+    g_autofree char *jump_user = jg_destination_dup_jump_user (inventory, route->host);
+
+    g_assert_true (route->jump == JG_JUMP_HOST (pj));
+    g_assert_cmpstr (jump_user, ==, "carol");
+  }
+
+  db = jg_inventory_find_by_name (inventory, "db.concrete");
+  g_assert_nonnull (db);
+  gate = jg_inventory_find_by_id (inventory, jg_host_get_jump_id (db));
+  g_assert_true (JG_IS_JUMP_HOST (gate));
+  g_assert_cmpstr (jg_host_get_hostname (gate), ==, "gate.example.org");
+  g_assert_cmpuint (jg_host_get_port (gate), ==, 2222);
+  g_assert_cmpstr (jg_host_get_user (gate), ==, "bob");   /* not "%r" */
+}
+
 /* `%r` is kept as "the destination's user", not fixed at import time. */
 static void
 test_import_jump_user (void)
@@ -955,6 +1000,7 @@ main (int   argc,
   g_test_add_func ("/rules/never-through-itself", test_never_through_itself);
   g_test_add_func ("/rules/check-patterns", test_check_patterns);
   g_test_add_func ("/rules/import-jump-user", test_import_jump_user);
+  g_test_add_func ("/rules/import-proxy-jump-user", test_import_proxy_jump_user);
   g_test_add_func ("/rules/lab/import-and-exec", test_lab_import_and_exec);
   g_test_add_func ("/rules/lab/direct", test_lab_direct);
   g_test_add_func ("/rules/lab/bad-input", test_lab_bad_input);

@@ -557,7 +557,11 @@ build_chain (Plan               *plan,
             prefix = g_strjoinv (",", parts);
             parts[n - 1] = saved;
           }
-        cmdline.user = hop->user;
+        /* ProxyJump takes %r too: the destination's user */
+        if (g_strcmp0 (hop->user, "%r") == 0)
+          cmdline.user = options->user != NULL ? options->user : "";
+        else
+          cmdline.user = hop->user;
         cmdline.port = hop->port;
         cmdline.proxy_jump = prefix;
         return build_jump_node (plan, hop->host, &cmdline, depth, last);
@@ -813,13 +817,22 @@ plan_patterns (Plan       *plan,
         rule->rule = jg_jump_rule_new (pp->patterns);
         rule->rule->user = g_strdup (options->user);
         rule->rule->port = options->port;
-        /* `ssh %r@jump …`: the jump host's login follows the destination's. */
+        /* `ssh %r@jump …` or `ProxyJump %r@jump`: the jump host's login
+         * follows the destination's. */
         if (options->proxy_kind == JG_SSH_PROXY_COMMAND)
           {
             g_autoptr(JgSshJumpCommand) command = jg_ssh_parse_jump_command (options->proxy);
 
             rule->rule->jump_user_from_target = command != NULL &&
                                                 g_strcmp0 (command->user, "%r") == 0;
+          }
+        else if (options->proxy_kind == JG_SSH_PROXY_JUMP)
+          {
+            g_autoptr(GPtrArray) hops = NULL;
+
+            rule->rule->jump_user_from_target =
+              jg_ssh_parse_proxy_jump (options->proxy, &hops, NULL) && hops->len > 0 &&
+              g_strcmp0 (((JgSshHop *) g_ptr_array_index (hops, hops->len - 1))->user, "%r") == 0;
           }
         if (options->identity_files->len > 0)
           identity = g_ptr_array_index (options->identity_files, 0);
