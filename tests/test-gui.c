@@ -418,6 +418,7 @@ test_context_menu (void)
   g_clear_pointer (&label, g_free);
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.copy-command", &label));
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.remove", NULL));
+  g_clear_pointer (&label, g_free);
   g_assert_true (menu_has_action (jg_machine_row_get_menu_model (row), "machine.install-key", &label));
   g_assert_cmpstr (label, ==, "Install _Key…");
   g_clear_pointer (&label, g_free);
