@@ -4,6 +4,8 @@
  */
 #include "jg-test-gui.h"
 
+#include <string.h>
+
 gboolean
 jg_test_gui_wait_for (JgTestCondition condition,
                       gpointer        data,
@@ -154,4 +156,32 @@ jg_test_gui_screen_shot (const char *name)
   argv[3] = path;
   g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
                 NULL, NULL);
+}
+
+gboolean
+jg_test_gui_terminal_has (gpointer data)
+{
+  JgTestTextWait *wait = data;
+  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+gboolean
+jg_test_gui_wait_for_text (JgTerminal *terminal,
+                           const char *needle)
+{
+  JgTestTextWait wait = { terminal, needle };
+
+  return jg_test_gui_wait_for (jg_test_gui_terminal_has, &wait, 20000);
+}
+
+void
+jg_test_gui_close_tabs (JgWindow *window)
+{
+  AdwTabView *view = jg_window_get_tab_view (window);
+
+  while (adw_tab_view_get_n_pages (view) > 0)
+    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
+  jg_test_gui_spin (50);
 }

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "jg-machine-row.h"
+#include "jg-terminal.h"
 #include "jg-window.h"
 
 G_BEGIN_DECLS
@@ -46,5 +47,20 @@ void       jg_test_gui_screenshot     (GtkWidget       *widget,
 /* With JG_TEST_SCREENSHOTS=DIR and ImageMagick's `import`: the screen as
  * DIR/@name.png. */
 void       jg_test_gui_screen_shot    (const char      *name);
+
+/* What a terminal should come to show: @needle in @terminal's text. */
+typedef struct
+{
+  JgTerminal *terminal;
+  const char *needle;
+} JgTestTextWait;
+
+/* A JgTestCondition on a JgTestTextWait. */
+gboolean   jg_test_gui_terminal_has   (gpointer         wait);
+/* Waits up to 20 s for @needle to reach @terminal's text. */
+gboolean   jg_test_gui_wait_for_text  (JgTerminal      *terminal,
+                                       const char      *needle);
+/* Closes every tab of @window, then runs the main context for 50 ms. */
+void       jg_test_gui_close_tabs     (JgWindow        *window);
 
 G_END_DECLS

@@ -243,26 +243,11 @@ page_settled (gpointer data)
   return state != JG_TERMINAL_PAGE_CONNECTING && state != JG_TERMINAL_PAGE_IDLE;
 }
 
-typedef struct
-{
-  JgTerminal *terminal;
-  const char *needle;
-} TextWait;
-
-static gboolean
-terminal_shows (gpointer data)
-{
-  TextWait *wait = data;
-  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
 /* @page connects, and a command typed there runs on the lab VM. */
 static void
 assert_reaches_vm (JgTerminalPage *page)
 {
-  TextWait wait = { jg_terminal_page_get_terminal (page), NULL };
+  JgTestTextWait wait = { jg_terminal_page_get_terminal (page), NULL };
 
   if (!jg_test_gui_wait_for (page_settled, page, TIMEOUT_MS)
       || jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
@@ -274,10 +259,10 @@ assert_reaches_vm (JgTerminalPage *page)
     }
   vte_terminal_feed_child (VTE_TERMINAL (wait.terminal), "echo \"desk-$((6*7))-[$SSH_CONNECTION]\"\n", -1);
   wait.needle = "desk-42-[";
-  g_assert_true (jg_test_gui_wait_for (terminal_shows, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (jg_test_gui_terminal_has, &wait, TIMEOUT_MS));
   /* SSH_CONNECTION names the VM's own address: this ran on the VM. */
   wait.needle = lab_value ("JG_LAB_VM1_ADDR");
-  g_assert_true (jg_test_gui_wait_for (terminal_shows, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (jg_test_gui_terminal_has, &wait, TIMEOUT_MS));
 }
 
 static void

@@ -88,40 +88,6 @@ assert_connected (JgTerminalPage *page)
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_CONNECTED);
 }
 
-typedef struct
-{
-  JgTerminal *terminal;
-  const char *needle;
-} TextWait;
-
-static gboolean
-terminal_has (gpointer data)
-{
-  TextWait *wait = data;
-  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
-static gboolean
-wait_for_text (JgTerminal *terminal,
-               const char *needle)
-{
-  TextWait wait = { terminal, needle };
-
-  return jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS);
-}
-
-static void
-close_all_tabs (void)
-{
-  AdwTabView *view = jg_window_get_tab_view (window);
-
-  while (adw_tab_view_get_n_pages (view) > 0)
-    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  jg_test_gui_spin (50);
-}
-
 static guint
 count_rows (void)
 {
@@ -235,7 +201,7 @@ test_second_tab (void)
 
     g_assert_nonnull (strstr (log, "Using the already open session"));
   }
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 /* Collapsing a group hides its rows, by keyboard too; the filter keeps the
@@ -302,8 +268,8 @@ test_connect_and_type (void)
   /* 42 is computed by the remote shell; SSH_CONNECTION names the VM's own
    * address, so this ran on the VM and not on the jump host. */
   expected = g_strdup ("jg-42-[");
-  g_assert_true (wait_for_text (terminal, expected));
-  g_assert_true (wait_for_text (terminal, lab_get ("JG_LAB_VM1_ADDR")));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, expected));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, lab_get ("JG_LAB_VM1_ADDR")));
 
   {
     g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -312,7 +278,7 @@ test_connect_and_type (void)
     g_assert_nonnull (strstr (log, "lab-jump"));
     g_assert_nonnull (strstr (log, "vm-type"));
   }
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 typedef struct
@@ -378,7 +344,7 @@ test_resize (void)
         }
       g_assert_true (matched);
     }
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 static gboolean
@@ -453,7 +419,7 @@ test_context_menu (void)
   page = selected_page ();
   g_assert_true (jg_terminal_page_get_host (page) == vm);
   assert_connected (page);
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 static gboolean
@@ -497,7 +463,7 @@ test_host_key_unknown (void)
 
   g_assert_true (g_file_get_contents (known, &saved, NULL, NULL));
   g_assert_nonnull (strstr (saved, lab_get ("JG_LAB_VM1_KNOWN_HOST")));
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 static gboolean
@@ -552,7 +518,7 @@ test_host_key_changed (void)
     g_assert_true (g_file_get_contents (known, &after, NULL, NULL));
     g_assert_cmpstr (after, ==, line);
   }
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 static gboolean
@@ -925,7 +891,7 @@ main (int   argc,
 
   if (window != NULL)
     {
-      close_all_tabs ();
+      jg_test_gui_close_tabs (window);
       gtk_window_destroy (GTK_WINDOW (window));
       jg_test_gui_spin (100);
     }

@@ -29,6 +29,7 @@
 #include "jg-machine-editor.h"
 #include "jg-preferences.h"
 #include "jg-secrets.h"
+#include "jg-test-gui.h"
 #include "jg-test-hosts.h"
 #include "jg-test-lab.h"
 #include "jg-window.h"
@@ -41,66 +42,6 @@ static GPtrArray *needles;   /* secrets that must be in no file */
 static JgApplication *app;
 static JgInventory *inventory;
 static JgWindow *window;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  const char *dir = g_getenv ("JG_TEST_SCREENSHOTS");
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *path = NULL;
-  GskRenderer *renderer;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  path = g_strdup_printf ("%s/%s.png", dir, name);
-  gdk_texture_save_to_png (texture, path);
-}
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-always_false (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  wait_for (always_false, NULL, ms);
-}
 
 static gboolean
 is_set (gpointer data)
@@ -119,7 +60,7 @@ on_done (GObject      *source,
 static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
-  g_assert_true (wait_for (is_set, slot, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (is_set, slot, TIMEOUT_MS));
   return g_steal_pointer (slot);
 }
 
@@ -312,7 +253,7 @@ test_keys_page (void)
   adw_preferences_window_set_visible_page (ADW_PREFERENCES_WINDOW (prefs),
                                            ADW_PREFERENCES_PAGE (page));
   gtk_window_present (GTK_WINDOW (prefs));
-  g_assert_true (wait_for (agent_loaded, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (agent_loaded, page, TIMEOUT_MS));
 
   row = jg_keys_page_get_key_row (JG_KEYS_PAGE (page), jg_key_get_id (key));
   g_assert_nonnull (row);
@@ -322,7 +263,7 @@ test_keys_page (void)
   g_assert_true (g_str_has_prefix (jg_key_get_fingerprint (key), "SHA256:"));
   g_assert_nonnull (strstr (subtitle, "Ed25519"));
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
-  spin (300);
+  jg_test_gui_spin (300);
   {
     /* the details name the comment and the machine that uses the key */
     gboolean comment_seen = FALSE, user_seen = FALSE;
@@ -349,22 +290,22 @@ test_keys_page (void)
     g_assert_true (comment_seen);
     g_assert_true (user_seen);
   }
-  save_screenshot (prefs, "keys-page");
+  jg_test_gui_screenshot (prefs, "keys-page");
 
   /* Copy Public Key: the exact OpenSSH line */
   g_assert_true (gtk_widget_activate_action (page, "keys.copy-public", "s", jg_key_get_id (key)));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (page), NULL, on_text_read, &copied);
-  g_assert_true (wait_for (is_set, &copied, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (is_set, &copied, TIMEOUT_MS));
   g_assert_cmpstr (copied, ==, jg_key_get_public_line (key));
   g_assert_true (g_str_has_prefix (copied, "ssh-ed25519 AAAA"));
   g_assert_true (g_str_has_suffix (copied, " me@laptop"));
   g_assert_null (strchr (copied, '\n'));
-  spin (200);
-  save_screenshot (prefs, "keys-page-copied");
+  jg_test_gui_spin (200);
+  jg_test_gui_screenshot (prefs, "keys-page-copied");
 
   gtk_window_destroy (GTK_WINDOW (prefs));
   jg_inventory_remove (inventory, JG_HOST (vm), NULL);
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 /* ---- Generate, Import and Delete on the Keys page ---------------------- */
@@ -386,7 +327,7 @@ wait_for_keys (JgKeysPage *page,
                guint       n)
 {
   g_object_set_data (G_OBJECT (page), "want", GUINT_TO_POINTER (n));
-  g_assert_true (wait_for (row_count_is, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (row_count_is, page, TIMEOUT_MS));
 }
 
 static void
@@ -445,8 +386,8 @@ test_generate_import_delete (void)
     gtk_editable_set_text (GTK_EDITABLE (name_row), "work laptop");
     gtk_editable_set_text (GTK_EDITABLE (comment_row), "alice@work");
     adw_combo_row_set_selected (ADW_COMBO_ROW (type_row), 1);
-    spin (200);
-    save_screenshot (w, "keys-generate");
+    jg_test_gui_spin (200);
+    jg_test_gui_screenshot (w, "keys-generate");
   }
   adw_message_dialog_response (dialog, "generate");
   wait_for_keys (page, n + 1);
@@ -516,8 +457,8 @@ test_generate_import_delete (void)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "keys.delete", "s", id));
     dialog = find_dialog ("Delete “work laptop”?");
     g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "vm-uses-rsa"));
-    spin (200);
-    save_screenshot (GTK_WIDGET (dialog), "keys-delete");
+    jg_test_gui_spin (200);
+    jg_test_gui_screenshot (GTK_WIDGET (dialog), "keys-delete");
     adw_message_dialog_response (dialog, "delete");
     wait_for_keys (page, n + 1);
     g_assert_null (jg_keys_page_get_key_row (page, id));
@@ -527,7 +468,7 @@ test_generate_import_delete (void)
   }
 
   gtk_window_destroy (GTK_WINDOW (prefs));
-  spin (50);
+  jg_test_gui_spin (50);
 }
 
 /* ---- the password prompt ------------------------------------------------ */
@@ -552,7 +493,7 @@ prompt_shown (gpointer data)
 static void
 assert_connected (JgTerminalPage *page)
 {
-  g_assert_true (wait_for (page_settled, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (page_settled, page, TIMEOUT_MS));
   if (jg_terminal_page_get_state (page) != JG_TERMINAL_PAGE_CONNECTED)
     {
       g_autofree char *log = jg_terminal_page_dup_log (page);
@@ -570,7 +511,7 @@ close_all_tabs (void)
 
   while (adw_tab_view_get_n_pages (view) > 0)
     adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  spin (100);
+  jg_test_gui_spin (100);
 }
 
 /* Answers the shown password prompt with @password, "Remember in keyring"
@@ -594,8 +535,8 @@ answer_prompt (const char *password,
   g_assert_cmpstr (gtk_check_button_get_label (GTK_CHECK_BUTTON (check)), ==, "_Remember in keyring");
   gtk_editable_set_text (GTK_EDITABLE (entry), password);
   gtk_check_button_set_active (GTK_CHECK_BUTTON (check), remember);
-  spin (300);
-  save_screenshot (GTK_WIDGET (dialog), screenshot);
+  jg_test_gui_spin (300);
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), screenshot);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "respond");
   return body;
 }
@@ -635,7 +576,7 @@ test_remember_password (void)
 
   /* asked; "Remember in keyring" checked: kept, and the machine remembers */
   page = jg_window_connect (window, JG_HOST (vm));
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   body = answer_prompt (password, TRUE, "password-prompt");
   assert_connected (page);
   g_assert_true (jg_host_get_remember_password (JG_HOST (vm)));
@@ -648,7 +589,7 @@ test_remember_password (void)
   /* the next connection asks nothing */
   accepted = jg_test_lab_count_log (lab, "vm1", "Accepted password for");
   page = jg_window_connect (window, JG_HOST (vm));
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   g_assert_null (jg_window_get_prompt_dialog (window));
   assert_connected (page);
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted password for"), ==, accepted + 1);
@@ -682,7 +623,7 @@ test_remember_password (void)
     g_assert_false (jg_host_get_remember_password (JG_HOST (vm)));
     do
       {
-        spin (100);
+        jg_test_gui_spin (100);
         g_clear_pointer (&found, jg_secrets_free);
         found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
       }
@@ -705,7 +646,7 @@ test_remember_password (void)
   }
   store_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD, "not-the-password");
   page = jg_window_connect (window, JG_HOST (vm));
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   body = answer_prompt (password, TRUE, "password-prompt-refused");
   g_assert_nonnull (body);
   g_assert_nonnull (strstr (body, "The password remembered in the keyring was refused."));
@@ -729,7 +670,7 @@ test_remember_password (void)
     g_clear_pointer (&found, jg_secrets_free);
     do
       {
-        spin (500);
+        jg_test_gui_spin (500);
         found = lookup_secret (jg_host_get_id (JG_HOST (vm)), JG_SECRET_PASSWORD);
         if (found == NULL)
           break;
@@ -765,7 +706,7 @@ find_dialog (const char *heading)
   GListModel *toplevels;
 
   toplevels = gtk_window_get_toplevels ();
-  if (!wait_for (has_heading, (gpointer) heading, TIMEOUT_MS))
+  if (!jg_test_gui_wait_for (has_heading, (gpointer) heading, TIMEOUT_MS))
     {
       for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
         {
@@ -875,7 +816,7 @@ test_install_key (void)
   jg_inventory_add (inventory, JG_HOST (vm));
 
   editor = jg_window_edit_host (window, JG_HOST (vm));
-  spin (200);
+  jg_test_gui_spin (200);
   {
     /* the Authentication page's row */
     GtkWidget *row = NULL;
@@ -914,8 +855,8 @@ test_install_key (void)
     g_assert_cmpuint (found, <, n);
     adw_combo_row_set_selected (ADW_COMBO_ROW (combo), found);
   }
-  spin (200);
-  save_screenshot (GTK_WIDGET (dialog), "install-key-choose");
+  jg_test_gui_spin (200);
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "install-key-choose");
   adw_message_dialog_response (dialog, "install");
 
   /* the connection asks for the machine's password */
@@ -930,8 +871,8 @@ test_install_key (void)
   dialog = find_dialog ("Key Installed");
   g_test_message ("install: %s", adw_message_dialog_get_body (dialog));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "install key"));
-  spin (200);
-  save_screenshot (GTK_WIDGET (dialog), "install-key-done");
+  jg_test_gui_spin (200);
+  jg_test_gui_screenshot (GTK_WIDGET (dialog), "install-key-done");
   adw_message_dialog_response (dialog, "close");
 
   g_assert_cmpint (jg_host_get_auth (JG_HOST (vm)), ==, JG_AUTH_KEY);
@@ -947,7 +888,7 @@ test_install_key (void)
   /* the next connection logs in with the key from the keyring */
   accepted = jg_test_lab_count_log (lab, "vm1", "Accepted publickey for");
   page = jg_window_connect (window, JG_HOST (vm));
-  g_assert_true (wait_for (prompt_shown, page, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (prompt_shown, page, TIMEOUT_MS));
   g_assert_null (jg_window_get_prompt_dialog (window));
   assert_connected (page);
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", "Accepted publickey for"), ==, accepted + 1);
@@ -955,7 +896,7 @@ test_install_key (void)
 
   /* the editor shows the machine's Jumpgate key, and chooses another */
   editor = jg_window_edit_host (window, JG_HOST (vm));
-  spin (200);
+  jg_test_gui_spin (200);
   {
     GtkWidget *key_row = NULL;
     GListModel *names;
@@ -989,8 +930,8 @@ test_install_key (void)
     adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (find_descendant (GTK_WIDGET (editor),
                                                                             ADW_TYPE_VIEW_STACK, NULL)),
                                            "auth");
-    spin (300);
-    save_screenshot (GTK_WIDGET (editor), "editor-key-chooser");
+    jg_test_gui_spin (300);
+    jg_test_gui_screenshot (GTK_WIDGET (editor), "editor-key-chooser");
     g_assert_true (jg_machine_editor_save (JG_MACHINE_EDITOR (editor)));
     g_assert_cmpint (jg_host_get_auth (JG_HOST (vm)), ==, JG_AUTH_KEY);
     g_assert_cmpstr (jg_host_get_key_id (JG_HOST (vm)), !=, jg_key_get_id (key));
@@ -1149,7 +1090,7 @@ main (int   argc,
   window = jg_window_new (app);
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   gtk_window_present (GTK_WINDOW (window));
-  spin (200);
+  jg_test_gui_spin (200);
 
   lab = jg_test_lab_start (&error);
   if (lab == NULL)
@@ -1170,7 +1111,7 @@ main (int   argc,
 
   close_all_tabs ();
   gtk_window_destroy (GTK_WINDOW (window));
-  spin (100);
+  jg_test_gui_spin (100);
   g_clear_object (&jump);
   g_clear_object (&app);
   g_clear_pointer (&lab, jg_test_lab_stop);

@@ -145,37 +145,12 @@ count_rule_rows (void)
   return n;
 }
 
-static void
-close_all_tabs (void)
-{
-  AdwTabView *view = jg_window_get_tab_view (window);
-
-  while (adw_tab_view_get_n_pages (view) > 0)
-    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  jg_test_gui_spin (50);
-}
-
 static gboolean
 page_settled (gpointer data)
 {
   JgTerminalPageState state = jg_terminal_page_get_state (data);
 
   return state != JG_TERMINAL_PAGE_CONNECTING && state != JG_TERMINAL_PAGE_IDLE;
-}
-
-typedef struct
-{
-  JgTerminal *terminal;
-  const char *needle;
-} TextWait;
-
-static gboolean
-terminal_has (gpointer data)
-{
-  TextWait *wait = data;
-  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
 }
 
 /* Whether the tab's "… is not saved [Save…]" bar shows. */
@@ -287,7 +262,7 @@ test_quick_connect_and_save (void)
   JgTerminalPage *page;
   JgMachineEditor *editor;
   JgHost *host;
-  TextWait wait;
+  JgTestTextWait wait;
 
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.quick-connect", NULL));
@@ -314,10 +289,10 @@ test_quick_connect_and_save (void)
   /* It ran on the VM: computed there, and its own address. */
   vte_terminal_feed_child (VTE_TERMINAL (jg_terminal_page_get_terminal (page)),
                            "echo \"quick-$((6*7)) [$SSH_CONNECTION]\"\n", -1);
-  wait = (TextWait) { jg_terminal_page_get_terminal (page), "quick-42 [" };
-  g_assert_true (jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS));
+  wait = (JgTestTextWait) { jg_terminal_page_get_terminal (page), "quick-42 [" };
+  g_assert_true (jg_test_gui_wait_for (jg_test_gui_terminal_has, &wait, TIMEOUT_MS));
   wait.needle = lab_get ("JG_LAB_VM1_ADDR");
-  g_assert_true (jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS));
+  g_assert_true (jg_test_gui_wait_for (jg_test_gui_terminal_has, &wait, TIMEOUT_MS));
   g_assert_cmpint (jg_test_lab_count_log (lab, "jump", login), ==, jump_before + 1);
   g_assert_cmpint (jg_test_lab_count_log (lab, "vm1", login), ==, vm_before + 1);
   g_assert_true (save_bar_shown (page));
@@ -352,7 +327,7 @@ test_quick_connect_and_save (void)
   g_assert_nonnull (strstr (contents, "\"host\" : \"vm1.lab\""));
   g_assert_nonnull (strstr (contents, jg_host_get_id (host)));
 
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
   /* Next time, vm1.lab is the saved machine. */
   gtk_editable_set_text (jg_quick_connect_get_editable (qc), "vm1.lab");
   g_assert_cmpstr (jg_quick_connect_get_hint (qc), ==, "Opens the saved machine “vm1.lab”");
@@ -686,7 +661,7 @@ main (int   argc,
 
   if (window != NULL)
     {
-      close_all_tabs ();
+      jg_test_gui_close_tabs (window);
       gtk_window_destroy (GTK_WINDOW (window));
       jg_test_gui_spin (100);
     }

@@ -199,30 +199,6 @@ wait_page (JgTerminalPage      *page,
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
-typedef struct
-{
-  JgTerminal *terminal;
-  const char *needle;
-} TextWait;
-
-static gboolean
-terminal_has (gpointer data)
-{
-  TextWait *wait = data;
-  g_autofree char *text = jg_terminal_dup_text (wait->terminal);
-
-  return text != NULL && strstr (text, wait->needle) != NULL;
-}
-
-static gboolean
-wait_for_text (JgTerminal *terminal,
-               const char *needle)
-{
-  TextWait wait = { terminal, needle };
-
-  return jg_test_gui_wait_for (terminal_has, &wait, TIMEOUT_MS);
-}
-
 /* The shell's prompt is the last thing shown: it reads what is typed now
  * (typed before it, a shell starting may lose the end of a line). */
 static gboolean
@@ -256,16 +232,6 @@ has_notice (gpointer data)
 }
 
 static void
-close_all_tabs (void)
-{
-  AdwTabView *view = jg_window_get_tab_view (window);
-
-  while (adw_tab_view_get_n_pages (view) > 0)
-    adw_tab_view_close_page (view, adw_tab_view_get_nth_page (view, 0));
-  jg_test_gui_spin (50);
-}
-
-static void
 type (JgTerminalPage *page,
       const char     *text)
 {
@@ -284,7 +250,7 @@ assert_remote_size (JgTerminalPage *page,
                                                vte_terminal_get_column_count (VTE_TERMINAL (terminal)));
 
   type (page, command);
-  g_assert_true (wait_for_text (terminal, expected));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, expected));
 }
 
 /* --------------------------------------------------------------- tests */
@@ -316,7 +282,7 @@ test_vm_killed (void)
   terminal = jg_terminal_page_get_terminal (page);
   wait_prompt (page);
   type (page, "echo before-$((6*7))\n");
-  g_assert_true (wait_for_text (terminal, "before-42"));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, "before-42"));
 
   stop_host ("vm1");
   /* the tab knows at once: its sshd is gone */
@@ -343,13 +309,13 @@ test_vm_killed (void)
   wait_page (page, JG_TERMINAL_PAGE_CONNECTED, TIMEOUT_MS);
   g_test_message ("the tab reconnected %.2f s after its sshd started",
                   (g_get_monotonic_time () - start) / 1e6);
-  g_assert_true (wait_for_text (terminal, "Reconnected at "));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, "Reconnected at "));
   g_assert_nonnull (jg_terminal_page_get_notice (page));
   g_assert_true (g_str_has_prefix (jg_terminal_page_get_notice (page), "Reconnected at "));
 
   wait_prompt (page);
   type (page, "echo after-$((6*7))\n");
-  g_assert_true (wait_for_text (terminal, "after-42"));
+  g_assert_true (jg_test_gui_wait_for_text (terminal, "after-42"));
   assert_remote_size (page, "SIZE");
   text = jg_terminal_dup_text (terminal);
   /* the scrollback is still there, above the notes */
@@ -357,7 +323,7 @@ test_vm_killed (void)
   g_assert_nonnull (strstr (text, "Disconnected at "));
   g_assert_true (strstr (text, "before-42") < strstr (text, "Reconnected at "));
   g_assert_null (strstr (text, "typed-while-down"));
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 /* The tab keeps trying while the machine is down (1, 2, 4 … s), and stops
@@ -402,7 +368,7 @@ test_no_reconnect_after_auth_failure (void)
   g_assert_cmpuint (jg_terminal_page_get_state (page), ==, JG_TERMINAL_PAGE_DISCONNECTED);
 
   jg_host_set_identity_file (vm1, lab_get ("JG_LAB_KEY"));
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 /* The jump host's link goes down in the lab's namespace: the tab sees it
@@ -468,7 +434,7 @@ test_jump_link_down (void)
 
   jg_host_set_keepalive_interval (jump, JG_DEFAULT_KEEPALIVE);
   jg_host_set_keepalive_interval (vm1, JG_DEFAULT_KEEPALIVE);
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 static void
@@ -506,7 +472,7 @@ test_network_back (void)
       jg_test_gui_spin (10);
     }
   g_signal_handler_disconnect (monitor, id);
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
 }
 
 /* No rounds with the interval at 0, nor while no window shows. */
@@ -646,9 +612,9 @@ test_editor (void)
 static gboolean
 remote_answered (gpointer data)
 {
-  TextWait *wait = data;
+  JgTestTextWait *wait = data;
 
-  return terminal_has (wait);
+  return jg_test_gui_terminal_has (wait);
 }
 
 /* A machine just added (the wizard, an import) is checked at once, not at
@@ -741,7 +707,7 @@ test_drop_cycles (void)
       int vm_pid = atoi (lab_get ("JG_LAB_VM1_PID"));
       g_autofree char *command = g_strdup_printf ("echo cycle-%u-$((6*7))\n", cycle);
       g_autofree char *expected = g_strdup_printf ("cycle-%u-42", cycle);
-      TextWait wait = { terminal, expected };
+      JgTestTextWait wait = { terminal, expected };
 
       if (cycle == 1)
         {
@@ -777,7 +743,7 @@ test_drop_cycles (void)
   g_assert_cmpuint (jg_test_proc_count_fds (), <=, fds_before);
   g_assert_cmpuint (jg_test_proc_count_threads (), <=, threads_before);
 
-  close_all_tabs ();
+  jg_test_gui_close_tabs (window);
   jg_status_monitor_set_interval (monitor, INTERVAL);
 }
 
@@ -850,7 +816,7 @@ main (int   argc,
 
   if (window != NULL)
     {
-      close_all_tabs ();
+      jg_test_gui_close_tabs (window);
       gtk_window_destroy (GTK_WINDOW (window));
       jg_test_gui_spin (100);
     }

@@ -19,42 +19,12 @@
 #include "jg-key-list.h"
 #include "jg-known-hosts.h"
 #include "jg-own-machine-wizard.h"
+#include "jg-test-gui.h"
 #include "jg-test-machine.h"
 
 #define IN_SESSION "JG_WIZARD_GUI_SESSION"
 
 static char *tmpdir;
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-wait_for (Condition condition,
-          gpointer  data,
-          guint     timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-never (gpointer data)
-{
-  return FALSE;
-}
-
-static void
-spin (guint ms)
-{
-  wait_for (never, NULL, ms);
-}
 
 /* ------------------------------------------------------- finding widgets */
 
@@ -166,9 +136,9 @@ wait_page (JgOwnMachineWizard *wizard,
 {
   gpointer args[] = { wizard, (gpointer) page };
 
-  if (!wait_for (on_page, args, timeout_ms))
+  if (!jg_test_gui_wait_for (on_page, args, timeout_ms))
     g_error ("the wizard stayed on “%s”, not “%s”", jg_own_machine_wizard_get_page (wizard), page);
-  spin (100);   /* the page's widgets mapped */
+  jg_test_gui_spin (100);   /* the page's widgets mapped */
 }
 
 static void
@@ -193,7 +163,7 @@ wait_label (gpointer    wizard,
 {
   gpointer args[] = { wizard, (gpointer) text };
 
-  if (!wait_for (label_shows, args, timeout_ms))
+  if (!jg_test_gui_wait_for (label_shows, args, timeout_ms))
     g_error ("no label came to show “%s”", text);
 }
 
@@ -278,22 +248,22 @@ test_pages (void)
   g_assert_false (gtk_widget_is_sensitive (next));   /* no address yet */
 
   gtk_editable_set_text (entry (wizard, "Address"), "my host");
-  spin (50);
+  jg_test_gui_spin (50);
   label (wizard, "“my host” is not an address: it contains a space.");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (entry (wizard, "Address")), "error"));
   g_assert_false (gtk_widget_is_sensitive (next));
   gtk_editable_set_text (entry (wizard, "Address"), "127.0.0.1");
   gtk_editable_set_text (entry (wizard, "User to Log In As"), "de'ploy");
-  spin (50);
+  jg_test_gui_spin (50);
   label (wizard, "“de'ploy” is not a valid user name: “'” is not allowed");
   g_assert_false (gtk_widget_is_sensitive (next));
   gtk_editable_set_text (entry (wizard, "User to Log In As"), "deploy");
   gtk_editable_set_text (entry (wizard, "Port"), "0");
-  spin (50);
+  jg_test_gui_spin (50);
   label (wizard, "The port must be a number from 1 to 65535");
   g_assert_false (gtk_widget_is_sensitive (next));
   gtk_editable_set_text (entry (wizard, "Port"), port);
-  spin (50);
+  jg_test_gui_spin (50);
   label (wizard, firewall);
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (entry (wizard, "Address")), "error"));
   click (next);
@@ -325,7 +295,7 @@ test_pages (void)
   click (button (wizard, "_Copy"));
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (wizard)), NULL,
                                  on_clipboard_text, &clipboard);
-  g_assert_true (wait_for (is_set, &clipboard, 5000));
+  g_assert_true (jg_test_gui_wait_for (is_set, &clipboard, 5000));
   g_assert_cmpstr (clipboard, ==, script);
   button (wizard, "_Save…");
   g_assert_true (gtk_widget_get_visible (button (wizard, "_Back")));
@@ -348,11 +318,11 @@ test_pages (void)
   /* Back stops waiting. */
   click (button (wizard, "_Back"));
   wait_page (wizard, "script", 2000);
-  spin (300);
+  jg_test_gui_spin (300);
 
   /* Closing: the key made for a machine that never came is deleted. */
   gtk_window_destroy (GTK_WINDOW (wizard));
-  g_assert_true (wait_for (list_empty, keys, 10000));
+  g_assert_true (jg_test_gui_wait_for (list_empty, keys, 10000));
   g_assert_cmpuint (n_items (inventory), ==, 0);
 }
 
@@ -489,7 +459,7 @@ test_enroll_machine (void)
   click (button (wizard, "C_onnect"));
   g_assert_true (s.connect == host);
   g_object_unref (wizard);
-  spin (100);
+  jg_test_gui_spin (100);
 
   /* It connects with the key the dialog made, from the keyring, and the
    * host key it saved (no prompt handler: an unknown host key would fail). */
@@ -502,7 +472,7 @@ test_enroll_machine (void)
 
     g_signal_connect (conn, "closed", G_CALLBACK (on_exec_closed), &done);
     jg_connection_exec_async (conn, "id -un", -1, out_fd, err_fd, NULL, on_exec_started, NULL);
-    g_assert_true (wait_for (done_connecting, &done, 30000));
+    g_assert_true (jg_test_gui_wait_for (done_connecting, &done, 30000));
     g_assert_true (g_file_get_contents (out_path, &whoami, NULL, NULL));
     g_assert_cmpstr (whoami, ==, "alice\n");
     jg_connection_close (conn);
