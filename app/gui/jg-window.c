@@ -140,6 +140,21 @@ on_list_focus_enter (JgWindow *self)
 static void on_pending_paint (GdkFrameClock *clock,
                               JgWindow      *self);
 
+/* The pending rows are shown after the next frame; FALSE when there is no
+ * frame clock (yet) to wait for. */
+static gboolean
+schedule_pending_shows (JgWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (clock == NULL)
+    return FALSE;
+  if (self->pending_paint_id == 0)
+    self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
+                                                      G_CALLBACK (on_pending_paint), self, 0);
+  return TRUE;
+}
+
 static gboolean
 show_pending_rows (gpointer data)
 {
@@ -154,16 +169,8 @@ show_pending_rows (gpointer data)
   for (guint i = 0; i < n; i++)
     show_parent_now (g_ptr_array_index (items, i));
   g_ptr_array_remove_range (items, 0, n);
-  if (items->len > 0 && self->pending_paint_id == 0)
-    {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      if (clock != NULL)
-        self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
-                                                          G_CALLBACK (on_pending_paint), self, 0);
-      else
-        return G_SOURCE_CONTINUE;
-    }
+  if (items->len > 0 && !schedule_pending_shows (self))
+    return G_SOURCE_CONTINUE;
   return G_SOURCE_REMOVE;
 }
 
@@ -211,20 +218,12 @@ update_list_item (GtkListItem *list_item)
    * frame. */
   if (node != NULL && self != NULL && !gtk_widget_get_visible (parent)
       && gtk_widget_get_mapped (GTK_WIDGET (self->list_view))
-      && !position_in_sight (self, gtk_list_item_get_position (list_item)))
+      && !position_in_sight (self, gtk_list_item_get_position (list_item))
+      && schedule_pending_shows (self))
     {
-      GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-
-      if (clock != NULL)
-        {
-          if (!g_ptr_array_find (self->pending_shows, list_item, NULL))
-            g_ptr_array_add (self->pending_shows, g_object_ref (list_item));
-          if (self->pending_paint_id == 0)
-            self->pending_paint_id = g_signal_connect_object (clock, "after-paint",
-                                                              G_CALLBACK (on_pending_paint),
-                                                              self, 0);
-          return;
-        }
+      if (!g_ptr_array_find (self->pending_shows, list_item, NULL))
+        g_ptr_array_add (self->pending_shows, g_object_ref (list_item));
+      return;
     }
   gtk_widget_set_visible (parent, node != NULL);
 }
