@@ -519,6 +519,17 @@ build_jump_node (Plan                   *plan,
   return CHAIN_OK;
 }
 
+/* The jump host's login as a ProxyJump or ProxyCommand names it: %r (both
+ * take it) is the destination's user. */
+static const char *
+jump_login (const char         *user,
+            const JgSshOptions *options)
+{
+  if (g_strcmp0 (user, "%r") == 0)
+    return options->user != NULL ? options->user : "";
+  return user;
+}
+
 /* Builds the jump hosts @options goes through; *last is the one next to
  * the destination, NULL when reached directly. */
 static ChainStatus
@@ -557,11 +568,7 @@ build_chain (Plan               *plan,
             prefix = g_strjoinv (",", parts);
             parts[n - 1] = saved;
           }
-        /* ProxyJump takes %r too: the destination's user */
-        if (g_strcmp0 (hop->user, "%r") == 0)
-          cmdline.user = options->user != NULL ? options->user : "";
-        else
-          cmdline.user = hop->user;
+        cmdline.user = jump_login (hop->user, options);
         cmdline.port = hop->port;
         cmdline.proxy_jump = prefix;
         return build_jump_node (plan, hop->host, &cmdline, depth, last);
@@ -582,11 +589,7 @@ build_chain (Plan               *plan,
             return CHAIN_OK;
           }
 
-        /* %r is the destination's user. */
-        if (g_strcmp0 (command->user, "%r") == 0)
-          cmdline.user = options->user != NULL ? options->user : "";
-        else
-          cmdline.user = command->user;
+        cmdline.user = jump_login (command->user, options);
         cmdline.port = command->port;
         cmdline.identity_file = command->identity_file;
         cmdline.proxy_jump = command->proxy_jump;
