@@ -280,19 +280,13 @@ on_remove_clicked (GtkButton    *button,
                    JgRulesGroup *self)
 {
   AdwExpanderRow *expander = g_object_get_data (G_OBJECT (button), "jg-rule-row");
+  guint index = row_index (self, expander);
 
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      RuleRow *row = g_ptr_array_index (self->rows, i);
-
-      if (row->expander == expander)
-        {
-          adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (expander));
-          g_ptr_array_remove_index (self->rows, i);
-          on_changed (self);
-          return;
-        }
-    }
+  if (index == G_MAXUINT)
+    return;
+  adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), GTK_WIDGET (expander));
+  g_ptr_array_remove_index (self->rows, index);
+  on_changed (self);
 }
 
 static AdwEntryRow *
